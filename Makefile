@@ -1,0 +1,37 @@
+# The two commands of the README: `make run` and `make test`. Both set everything up first and are
+# idempotent: a second call only re-checks the stamps.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.ech0-installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+SAMPLE_REQUEST := What does the literature say about metformin and cancer? Also compute the drug-likeness properties of metformin.
+
+.PHONY: setup run test lint index clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	# CPU torch first, from its pinned version, so that nothing later pulls CUDA wheels.
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+index: setup
+	$(VENV)/bin/ech0 index build --if-absent
+
+run: index
+	$(VENV)/bin/ech0 ask "$(SAMPLE_REQUEST)"
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -q
+
+clean:
+	rm -rf $(VENV) .ech0

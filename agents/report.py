@@ -1,0 +1,60 @@
+"""The report: claims, each with the citations it rests on, and its markdown rendering (pure)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    kind: Literal["document", "compound", "experiment"]
+    id: str = Field(
+        description="'scifact:4983' for a document, 'drugcentral:1725' for a compound, 'exp-…' for an experiment"
+    )
+    title: str
+    detail: dict = Field(default_factory=dict, description="e.g. the cited sentence spans of a document")
+
+
+class Claim(BaseModel):
+    text: str
+    citations: list[str] = Field(description="ids of the citations the claim rests on")
+    section: str
+
+
+class Section(BaseModel):
+    heading: str
+    paragraphs: list[str] = Field(default_factory=list, description="markdown blocks; claims appear as their text")
+
+
+class Report(BaseModel):
+    run_id: str
+    request: str
+    claims: list[Claim]
+    citations: list[Citation]
+    sections: list[Section]
+    notes: list[str] = Field(default_factory=list, description="what was not found or failed, stated plainly")
+
+    def numbering(self) -> dict[str, int]:
+        return {c.id: i for i, c in enumerate(self.citations, 1)}
+
+    def refs(self, ids: list[str]) -> str:
+        numbers = self.numbering()
+        return "".join(f"[{numbers[i]}]" for i in ids if i in numbers)
+
+
+def render_markdown(report: Report) -> str:
+    lines = ["# ECH0 research report", "", f"> {report.request}", ""]
+    for section in report.sections:
+        lines += [f"## {section.heading}", ""]
+        for block in section.paragraphs:
+            lines += [block, ""]
+    if report.notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in report.notes] + [""]
+    if report.citations:
+        lines += ["## Sources", ""]
+        for number, c in enumerate(report.citations, 1):
+            lines.append(f"{number}. **{c.kind}** `{c.id}` — {c.title}")
+        lines.append("")
+    lines.append(f"*run `{report.run_id}`*")
+    return "\n".join(lines)

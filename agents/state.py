@@ -1,0 +1,31 @@
+"""Graph state: the request, the plan, step results (merged across parallel branches) and the report."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+
+class StepResult(TypedDict):
+    step_id: str
+    tool: str
+    args: dict[str, Any]
+    ok: bool
+    data: dict[str, Any] | None
+    error: str | None
+    seconds: float
+
+
+class ResearchState(TypedDict, total=False):
+    run_id: str
+    request: str
+    plan: list[dict[str, Any]]
+    results: Annotated[list[StepResult], operator.add]
+    report: dict[str, Any]
+
+
+class StepInput(TypedDict):
+    """What one parallel `act` branch receives through `Send`."""
+
+    run_id: str
+    step: dict[str, Any]

@@ -1,0 +1,138 @@
+"""The templated synthesizer: tool results → a report in which every claim cites what it rests on.
+
+It states only what a tool returned: record fields, computed values, and sentences quoted from
+retrieved passages above the relevance threshold. Nothing is paraphrased, so nothing can drift.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.report import Citation, Claim, Report, Section
+
+
+class _Builder:
+    def __init__(self, run_id: str, request: str) -> None:
+        self.report = Report(run_id=run_id, request=request, claims=[], citations=[], sections=[])
+
+    def cite(self, kind: str, id_: str, title: str, **detail: Any) -> str:
+        if all(c.id != id_ for c in self.report.citations):
+            self.report.citations.append(Citation(kind=kind, id=id_, title=title, detail=detail))
+        return id_
+
+    def claim(self, section: Section, text: str, citations: list[str]) -> str:
+        """Record a claim and return its markdown with reference numbers."""
+        self.report.claims.append(Claim(text=text, citations=citations, section=section.heading))
+        return f"{text} {self.report.refs(citations)}"
+
+    def section(self, heading: str) -> Section:
+        for existing in self.report.sections:
+            if existing.heading == heading:
+                return existing
+        section = Section(heading=heading)
+        self.report.sections.append(section)
+        return section
+
+
+def _join(items: list[str], limit: int = 6) -> str:
+    shown = items[:limit]
+    more = len(items) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _compound_section(b: _Builder, data: dict[str, Any]) -> None:
+    record = data["record"]
+    label = data["label"]
+    section = b.section(f"Compound: {label}")
+    ref = b.cite("compound", data["key"], data["title"])
+    ids = [f"{record['source']} {record['source_id']}"]
+    ids += [f"DrugBank {record['drugbank_id']}"] if record.get("drugbank_id") else []
+    ids += [f"CAS {record['cas']}"] if record.get("cas") else []
+    if record.get("approved_by"):
+        text = f"{label} is an approved drug ({', '.join(record['approved_by'])}); identifiers: {'; '.join(ids)}."
+        section.paragraphs.append(b.claim(section, text, [ref]))
+    if record.get("np_class"):
+        lineage = " › ".join(
+            x for x in (record.get("np_pathway"), record.get("np_superclass"), record["np_class"]) if x
+        )
+        section.paragraphs.append(b.claim(section, f"{label} is classified by NPClassifier as {lineage}.", [ref]))
+    if record.get("targets"):
+        text = f"Known targets of {label}: {_join(record['targets'])}."
+        section.paragraphs.append(b.claim(section, text, [ref]))
+    section.paragraphs.append(b.claim(section, f"Structure of {label}: `{record['smiles']}`.", [ref]))
+
+
+def _property_section(b: _Builder, data: dict[str, Any]) -> None:
+    compound = data["compound"]
+    label = compound["label"]
+    heading = f"Compound: {label}" if compound.get("record_key") else f"Structure: {label}"
+    section = b.section(heading)
+    outputs = data["outputs"]
+    exp = b.cite("experiment", data["experiment_id"], data["title"])
+    rows = ["| Property | Value | Source |", "|---|---|---|"]
+    for name, value in outputs["properties"].items():
+        unit = data["units"].get(name, "")
+        name_label = data["labels"].get(name, name)
+        b.claim(section, f"{name_label} of {label}: {value}{' ' + unit if unit else ''}.", [exp])
+        rows.append(f"| {name_label}{f' ({unit})' if unit else ''} | {value} | {b.report.refs([exp])} |")
+    rows.append(f"| Formula | {outputs['formula']} | {b.report.refs([exp])} |")
+    b.claim(section, f"Molecular formula of {label}: {outputs['formula']}.", [exp])
+    section.paragraphs.append(
+        f"Computed with RDKit from `{outputs['canonical_smiles']}` (InChIKey {outputs['inchikey']}):\n\n"
+        + "\n".join(rows)
+    )
+
+
+def _literature_section(b: _Builder, data: dict[str, Any]) -> None:
+    section = b.section("Literature")
+    query = data["query"]
+    if not data["passages"]:
+        best = data.get("best_score")
+        closest = f"; the closest passage scored {best:.2f}" if best is not None else ""
+        message = (
+            f"No relevant literature was found for “{query}”: no passage in the index reached the relevance "
+            f"threshold of {data['threshold']:.2f}{closest}. No literature is cited."
+        )
+        section.paragraphs.append(message)
+        b.report.notes.append(message)
+        return
+    section.paragraphs.append(f"Passages relevant to “{query}”, best first:")
+    items = []
+    for passage in data["passages"]:
+        ref = b.cite(
+            "document",
+            passage["doc_key"],
+            passage["title"],
+            sentences=[e["span"] for e in passage["evidence"]],
+            score=passage["score"],
+        )
+        quote = " ".join(e["text"] for e in passage["evidence"]) or passage["text"]
+        claim = b.claim(section, f"“{quote}”", [ref])
+        items.append(f"- **{passage['title']}** — {claim} *(relevance {passage['score']:.2f})*")
+    section.paragraphs.append("\n".join(items))
+
+
+_RENDERERS = {
+    "compound_lookup": _compound_section,
+    "compute_properties": _property_section,
+    "literature_search": _literature_section,
+}
+
+
+def synthesize_report(run_id: str, request: str, results: list[dict[str, Any]]) -> Report:
+    """Build the report from step results (dicts with step_id, tool, args, ok, data, error), in plan order."""
+    b = _Builder(run_id, request)
+    for result in sorted(results, key=lambda r: int(r["step_id"].lstrip("s") or 0)):
+        if not result["ok"]:
+            b.report.notes.append(
+                f"Step {result['step_id']} ({result['tool']} {result['args']}) failed: {result['error']}"
+            )
+            continue
+        renderer = _RENDERERS.get(result["tool"])
+        if renderer:
+            renderer(b, result["data"])
+    if not b.report.sections:
+        b.report.notes.append(
+            "Nothing in the request matched a tool: name a compound, give a SMILES or ask a question."
+        )
+    return b.report

@@ -1,0 +1,1 @@
+"""Knowledge: acquire, store and retrieve literature and compound records."""

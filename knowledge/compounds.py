@@ -1,0 +1,199 @@
+"""Compound records from the shipped sets, resolved by name, identifier or structure."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from knowledge.errors import CompoundNotFoundError, Ech0Error
+
+# Salt and hydrate words dropped when a name does not match as given ("metformin hydrochloride" → metformin).
+_SALT_WORDS = {
+    "hydrochloride",
+    "dihydrochloride",
+    "hcl",
+    "sodium",
+    "potassium",
+    "calcium",
+    "magnesium",
+    "mesylate",
+    "maleate",
+    "sulfate",
+    "sulphate",
+    "phosphate",
+    "acetate",
+    "citrate",
+    "tartrate",
+    "fumarate",
+    "succinate",
+    "besylate",
+    "tosylate",
+    "bromide",
+    "chloride",
+    "hydrobromide",
+    "nitrate",
+    "monohydrate",
+    "dihydrate",
+    "trihydrate",
+    "hydrate",
+    "anhydrous",
+}
+_INCHIKEY = re.compile(r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")
+_CAS = re.compile(r"^\d{2,7}-\d{2}-\d$")
+
+
+class CompoundRecord(BaseModel):
+    """A compound as one source describes it; `key` ("source:id") is what citations name."""
+
+    source: str = Field(description="'drugcentral' or 'npclassifier'")
+    source_id: str
+    name: str | None = None
+    smiles: str
+    inchikey: str | None = None
+    cas: str | None = None
+    drugbank_id: str | None = None
+    approved_by: list[str] = Field(default_factory=list)
+    targets: list[str] = Field(default_factory=list)
+    np_pathway: str | None = None
+    np_superclass: str | None = None
+    np_class: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.source_id}"
+
+    @property
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        return f"natural product {self.source_id}" + (f" ({self.np_class})" if self.np_class else "")
+
+    @property
+    def source_title(self) -> str:
+        names = {"drugcentral": "DrugCentral approved drugs", "npclassifier": "NPClassifier natural products"}
+        return f"{self.label} ({names.get(self.source, self.source)} {self.source_id})"
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split("|" if "|" in value else ";") if v.strip()] if value else []
+
+
+def load_drugcentral(path: Path) -> Iterable[CompoundRecord]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            yield CompoundRecord(
+                source="drugcentral",
+                source_id=row["drugcentral_id"],
+                name=row["name"].strip(),
+                smiles=row["smiles"],
+                inchikey=row.get("inchikey") or None,
+                cas=row.get("cas_rn") or None,
+                drugbank_id=row.get("drugbank_id") or None,
+                approved_by=_split(row.get("approved_by", "")),
+                targets=_split(row.get("targets", "")),
+            )
+
+
+def load_npclassifier(path: Path) -> Iterable[CompoundRecord]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        for i, row in enumerate(csv.DictReader(fh), 1):
+            yield CompoundRecord(
+                source="npclassifier",
+                source_id=str(i),
+                smiles=row["smiles"],
+                np_pathway=row.get("pathway") or None,
+                np_superclass=row.get("superclass") or None,
+                np_class=row.get("class") or None,
+            )
+
+
+def normalize_name(name: str) -> str:
+    return re.sub(r"\s+", " ", name.strip().lower())
+
+
+def smiles_inchikey(smiles: str) -> str | None:
+    """InChIKey of a SMILES string, or None when RDKit cannot parse it."""
+    from rdkit import Chem, RDLogger
+
+    RDLogger.DisableLog("rdApp.*")
+    mol = Chem.MolFromSmiles(smiles)
+    return Chem.MolToInchiKey(mol) or None if mol is not None else None
+
+
+class CompoundStore:
+    """In-memory store over the shipped sets; structure keys of records without one are computed on first use."""
+
+    def __init__(self, records: Iterable[CompoundRecord]) -> None:
+        self.records = list(records)
+        self._by_key = {r.key: r for r in self.records}
+        self._by_name: dict[str, CompoundRecord] = {}
+        self._by_id: dict[str, CompoundRecord] = {}
+        for r in self.records:
+            if r.name:
+                self._by_name.setdefault(normalize_name(r.name), r)
+            for ident in (r.cas, r.drugbank_id):
+                if ident:
+                    self._by_id.setdefault(ident.upper(), r)
+
+    @classmethod
+    def from_files(cls, drugcentral: Path | None, npclassifier: Path | None) -> CompoundStore:
+        records: list[CompoundRecord] = []
+        for path, loader in ((drugcentral, load_drugcentral), (npclassifier, load_npclassifier)):
+            if path is None:
+                continue
+            if not path.exists():
+                raise Ech0Error(f"compound file {path} does not exist: check the data settings")
+            records.extend(loader(path))
+        return cls(records)
+
+    @cached_property
+    def _by_inchikey(self) -> dict[str, CompoundRecord]:
+        index: dict[str, CompoundRecord] = {}
+        for r in self.records:
+            key = r.inchikey or smiles_inchikey(r.smiles)
+            if key:
+                index.setdefault(key, r)
+        return index
+
+    def names(self) -> list[str]:
+        """Normalised compound names, for finding mentions in free text."""
+        return list(self._by_name)
+
+    def get(self, key: str) -> CompoundRecord | None:
+        return self._by_key.get(key)
+
+    def by_name(self, name: str) -> CompoundRecord | None:
+        norm = normalize_name(name)
+        if norm in self._by_name:
+            return self._by_name[norm]
+        stripped = " ".join(w for w in norm.split() if w not in _SALT_WORDS)
+        return self._by_name.get(stripped)
+
+    def by_structure(self, smiles: str) -> CompoundRecord | None:
+        key = smiles_inchikey(smiles)
+        return self._by_inchikey.get(key) if key else None
+
+    def resolve(self, text: str) -> CompoundRecord:
+        """A record for a name, CAS number, DrugBank id, InChIKey, 'source:id' key or SMILES."""
+        query = text.strip()
+        if not query:
+            raise CompoundNotFoundError("empty compound query: give a name, identifier or SMILES")
+        found = (
+            self.get(query)
+            or self.by_name(query)
+            or self._by_id.get(query.upper())
+            or (self._by_inchikey.get(query.upper()) if _INCHIKEY.match(query.upper()) else None)
+        )
+        if found is None and not _CAS.match(query) and " " not in query:
+            found = self.by_structure(query)
+        if found is None:
+            raise CompoundNotFoundError(
+                f"no compound matches {query!r} in the shipped sets (DrugCentral approved drugs, NPClassifier "
+                "natural products): give a drug name, CAS number, DrugBank id, InChIKey or a valid SMILES"
+            )
+        return found

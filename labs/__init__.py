@@ -1,0 +1,1 @@
+"""Labs: computational experiments (chemistry, ADMET, toxicology, natural products) on one protocol."""

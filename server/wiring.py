@@ -1,0 +1,128 @@
+"""The one place that turns settings into concrete backends: the ECH0 runtime."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from agents.backends import Backend, RulesBackend
+from agents.store import RunStore
+from knowledge.compounds import CompoundStore
+from knowledge.embeddings import SentenceTransformerEmbedder
+from knowledge.errors import Ech0Error
+from knowledge.index.base import VectorIndex
+from knowledge.retrieve import Retriever
+from labs.runner import LabRunner
+from labs.store import ExperimentStore
+from server.settings import Settings
+
+
+def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    k = settings.knowledge
+    return SentenceTransformerEmbedder(k.embedding_model, batch_size=k.embedding_batch_size)
+
+
+def make_index(settings: Settings, dim: int, create: bool = False) -> VectorIndex:
+    k = settings.knowledge
+    if k.index_backend == "edge":
+        from knowledge.index.edge import EdgeIndex
+
+        return EdgeIndex(settings.index_path, dim=dim, model=k.embedding_model, create=create)
+    if not k.qdrant_url:
+        raise Ech0Error("index_backend is 'qdrant' but no server is set: set ECH0_KNOWLEDGE__QDRANT_URL")
+    from qdrant_client import QdrantClient
+
+    from knowledge.index.remote import QdrantServerIndex
+
+    api_key = k.qdrant_api_key.get_secret_value() if k.qdrant_api_key else None
+    client = QdrantClient(url=k.qdrant_url, api_key=api_key)
+    return QdrantServerIndex(client, k.collection, dim=dim, model=k.embedding_model, create=create)
+
+
+class _StoreNames:
+    """Adapts the compound store to the planner's name matcher (names of three letters or more)."""
+
+    def __init__(self, store: CompoundStore) -> None:
+        self._names = {n for n in store.names() if len(n) >= 3}
+
+    def is_name(self, phrase: str) -> bool:
+        return phrase in self._names
+
+
+def make_backend(settings: Settings, compounds: CompoundStore) -> Backend:
+    if settings.llm.backend == "rules":
+        return RulesBackend(_StoreNames(compounds))
+    raise Ech0Error(f"unknown LLM backend {settings.llm.backend!r}: use 'rules'")
+
+
+@dataclass
+class Runtime:
+    """Everything a request needs, built once per process; heavy parts load on first use."""
+
+    settings: Settings
+    _closers: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    @cached_property
+    def embedder(self) -> SentenceTransformerEmbedder:
+        return make_embedder(self.settings)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return Retriever(
+            self.embedder,
+            lambda: make_index(self.settings, self.embedder.dim),
+            min_score=self.settings.knowledge.min_relevance,
+        )
+
+    @cached_property
+    def compounds(self) -> CompoundStore:
+        d = self.settings.data
+        return CompoundStore.from_files(d.drugcentral_path, d.npclassifier_path)
+
+    @cached_property
+    def labs(self) -> LabRunner:
+        return LabRunner(ExperimentStore(self.settings.db_url))
+
+    @cached_property
+    def runs(self) -> RunStore:
+        return RunStore(self.settings.db_url)
+
+    @cached_property
+    def tools(self):
+        from tools.registry import ToolContext, build_tools
+
+        ctx = ToolContext(
+            retriever=self.retriever,
+            compounds=self.compounds,
+            labs=self.labs,
+            top_k=self.settings.knowledge.top_k,
+        )
+        return build_tools(ctx)
+
+    @cached_property
+    def backend(self) -> Backend:
+        return make_backend(self.settings, self.compounds)
+
+    @cached_property
+    def graph(self):
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
+        from agents.graph import build_graph
+
+        conn = sqlite3.connect(self.settings.data_dir / "checkpoints.db", check_same_thread=False)
+        self._closers.append(conn.close)
+        return build_graph(self.backend, self.tools, self.runs, checkpointer=SqliteSaver(conn))
+
+    def close(self) -> None:
+        if "retriever" in self.__dict__ and self.retriever._index is not None:
+            self.retriever.index.close()
+        for close in self._closers:
+            close()
+
+
+def build_runtime(settings: Settings | None = None) -> Runtime:
+    return Runtime(settings or Settings())

@@ -1,0 +1,72 @@
+"""The whole path on real components: LangGraph graph, tools, qdrant-edge, MiniLM, RDKit, SQLite."""
+
+import pytest
+
+from knowledge.corpus import corpus_lookup
+from server.research import ask
+from tests.conftest import MINI_CORPUS
+
+SAMPLE = (
+    "What does the literature say about metformin and cancer? Also compute the drug-likeness properties of metformin."
+)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return corpus_lookup(MINI_CORPUS)
+
+
+def test_sample_request_gives_a_cited_report(runtime, corpus):
+    result = ask(runtime, SAMPLE)
+    citations = {c["id"]: c for c in result["citations"]}
+    documents = [c for c in result["citations"] if c["kind"] == "document"]
+    assert len(documents) >= 3
+    for doc in documents:
+        assert doc["id"] in corpus and doc["title"] == corpus[doc["id"]].title
+        for s, e in doc["detail"]["sentences"]:
+            assert corpus[doc["id"]].text[s:e] in result["report_markdown"]
+    assert "drugcentral:1725" in citations
+    experiments = [c for c in result["citations"] if c["kind"] == "experiment"]
+    assert len(experiments) == 1
+    exp_id = experiments[0]["id"]
+    stored = runtime.labs.store.get(exp_id)
+    assert stored is not None and stored.params == {"smiles": "CN(C)C(=N)NC(N)=N"}
+    # Each property value is a claim citing the experiment, and appears in the table.
+    property_claims = [c for c in result["claims"] if c["citations"] == [exp_id]]
+    assert len(property_claims) >= 12
+    assert "Molecular weight of metformin: 129.17 g/mol." in [c["text"] for c in property_claims]
+    number = [c["id"] for c in result["citations"]].index(exp_id) + 1
+    assert f"| Molecular weight (g/mol) | 129.17 | [{number}] |" in result["report_markdown"]
+    # Every claim cites something that is in the citation list.
+    for claim in result["claims"]:
+        assert claim["citations"] and all(c in citations for c in claim["citations"])
+
+
+def test_run_and_steps_are_recorded(runtime):
+    result = ask(runtime, SAMPLE)
+    run = runtime.runs.get_run(result["run_id"])
+    assert run["request"] == SAMPLE
+    assert [s["tool"] for s in run["steps"]] == ["compound_lookup", "compute_properties", "literature_search"]
+    assert all(s["ok"] for s in run["steps"])
+    assert run["report"]["report_markdown"] == result["report_markdown"]
+
+
+def test_no_relevant_literature_is_said_and_nothing_is_cited(runtime):
+    result = ask(runtime, "What does the literature say about orbital mechanics of geostationary satellites?")
+    assert not [c for c in result["citations"] if c["kind"] == "document"]
+    assert any("No relevant literature" in n for n in result["notes"])
+    assert "No relevant literature" in result["report_markdown"]
+
+
+def test_failed_step_is_reported_not_fatal(runtime, monkeypatch):
+    # An index that cannot be opened fails the literature step; the chemistry still gets reported.
+    from knowledge.errors import IndexMissingError
+
+    def missing():
+        raise IndexMissingError("no literature index at /nowhere: build it with `ech0 index build`")
+
+    runtime.retriever._index = None
+    monkeypatch.setattr(runtime.retriever, "_index_factory", missing)
+    result = ask(runtime, SAMPLE)
+    assert any("ech0 index build" in n for n in result["notes"])
+    assert any(c["kind"] == "experiment" for c in result["citations"])

@@ -1,0 +1,103 @@
+"""The CLI in-process (main()), on the session's mini index: contracts, errors, and a fast --help."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from server.cli import main
+
+
+@pytest.fixture
+def env(built_data_dir, tmp_path, monkeypatch):
+    from tests.conftest import MINI_CORPUS
+
+    monkeypatch.setenv("ECH0_DATA_DIR", str(built_data_dir))
+    monkeypatch.setenv("ECH0_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("ECH0_KNOWLEDGE__CORPUS_PATH", str(MINI_CORPUS))
+    return built_data_dir
+
+
+def _json(capsys):
+    return json.loads(capsys.readouterr().out)
+
+
+def test_ask_json_contract(env, capsys):
+    assert (
+        main(
+            ["ask", "How many rings are in the molecule c1ccc2ccccc2c1? Also, what is known about metformin?", "--json"]
+        )
+        == 0
+    )
+    out = _json(capsys)
+    assert {"run_id", "report_markdown", "claims", "citations"} <= set(out)
+    assert all({"kind", "id", "title"} <= set(c) for c in out["citations"])
+    assert all({"text", "citations"} <= set(c) for c in out["claims"])
+    assert any(c["text"] == "Rings of c1ccc2ccccc2c1: 2." for c in out["claims"])
+
+
+def test_index_search_and_compounds_get(env, capsys):
+    assert main(["index", "search", "metformin cancer", "--k", "3", "--json"]) == 0
+    out = _json(capsys)
+    assert 1 <= len(out["passages"]) <= 3 and out["threshold"] > 0
+    assert main(["compounds", "get", "metformin", "--json"]) == 0
+    out = _json(capsys)
+    assert (
+        out["key"] == "drugcentral:1725" and out["properties"]["hbd"] == 4 and out["experiment_id"].startswith("exp-")
+    )
+    assert main(["compounds", "get", "metformin"]) == 0
+    assert "XZWYZXLIPXDOLR-UHFFFAOYSA-N" in capsys.readouterr().out
+
+
+def test_index_build_if_absent_is_quick_when_complete(env, capsys):
+    assert main(["index", "build", "--if-absent"]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["compounds", "get", "C1CC(=O"], "invalid SMILES 'C1CC(=O'"),
+        (["compounds", "get", "foobarin"], "no compound matches 'foobarin'"),
+        (["ask", "   "], "empty request"),
+        (["ask", "What is the logP of C1CC(=O?"], "invalid SMILES"),
+        (["ask", "compute the logP of foobarin"], "unknown compound 'foobarin'"),
+        (["index", "search", "  "], "empty literature query"),
+        (["runs", "show", "nope"], "no run 'nope'"),
+    ],
+)
+def test_bad_input_gets_one_line_error(env, capsys, argv, needle):
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_missing_index_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ECH0_DATA_DIR", str(tmp_path / "empty"))
+    assert main(["index", "search", "metformin"]) == 1
+    err = capsys.readouterr().err
+    assert "no literature index" in err and "ech0 index build" in err
+
+
+def test_config_show_masks_secrets(monkeypatch, capsys):
+    monkeypatch.setenv("ECH0_KNOWLEDGE__QDRANT_API_KEY", "s3cret-key")
+    monkeypatch.setenv("ECH0_DATABASE_URL", "postgresql://ech0:hunter2@db:5432/ech0")
+    assert main(["config", "show", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "s3cret-key" not in out and "hunter2" not in out
+    data = json.loads(out)
+    assert data["knowledge"]["qdrant_api_key"] == "**********"
+    assert data["database_url"] == "postgresql://***@db:5432/ech0"
+    assert main(["config", "show"]) == 0
+    assert 'llm.backend = "rules"' in capsys.readouterr().out
+
+
+def test_help_imports_no_heavy_library():
+    code = (
+        "import sys; from server.cli import main; rc = main(['--help']);"
+        "heavy = [m for m in ('torch', 'rdkit', 'langgraph', 'sentence_transformers', 'qdrant_client', 'qdrant_edge')"
+        " if m in sys.modules]; print(rc, heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("0 []")

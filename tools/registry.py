@@ -1,0 +1,87 @@
+"""The tool registry: LangChain tools with pydantic argument schemas, built over injected core objects.
+
+Every tool returns a `ToolOutcome` as a plain dict. Failures the user or planner can act on (bad SMILES,
+unknown compound, missing index) come back as `ok=False` with the message, never as an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.tools import BaseTool, StructuredTool
+from pydantic import BaseModel
+
+from knowledge.compounds import CompoundStore
+from knowledge.errors import Ech0Error
+from knowledge.retrieve import Retriever
+from labs.runner import LabRunner
+
+
+class ToolOutcome(BaseModel):
+    tool: str
+    ok: bool
+    data: dict[str, Any] | None = None
+    error: str | None = None
+
+
+@dataclass
+class ToolContext:
+    """The core objects tools act on; built once by the server's wiring."""
+
+    retriever: Retriever
+    compounds: CompoundStore
+    labs: LabRunner
+    top_k: int = 5
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    description: str
+    args_schema: type[BaseModel]
+    run: Callable[..., dict[str, Any]]  # (ctx, **args) -> data
+
+
+_TOOLS: dict[str, ToolSpec] = {}
+
+
+def register_tool(name: str, description: str, args_schema: type[BaseModel]):
+    """Decorator: register `fn(ctx, **args) -> data dict` as a tool."""
+
+    def decorator(fn: Callable[..., dict[str, Any]]):
+        if name in _TOOLS:
+            raise ValueError(f"tool {name!r} is registered twice")
+        _TOOLS[name] = ToolSpec(name, description, args_schema, fn)
+        return fn
+
+    return decorator
+
+
+def _load_builtin_tools() -> None:
+    import tools.chemistry  # noqa: F401
+    import tools.compounds  # noqa: F401
+    import tools.literature  # noqa: F401
+
+
+def list_tools() -> list[ToolSpec]:
+    _load_builtin_tools()
+    return [_TOOLS[n] for n in sorted(_TOOLS)]
+
+
+def _bind(spec: ToolSpec, ctx: ToolContext) -> BaseTool:
+    def call(**kwargs: Any) -> dict[str, Any]:
+        try:
+            return ToolOutcome(tool=spec.name, ok=True, data=spec.run(ctx, **kwargs)).model_dump(mode="json")
+        except Ech0Error as exc:
+            return ToolOutcome(tool=spec.name, ok=False, error=str(exc)).model_dump(mode="json")
+
+    return StructuredTool.from_function(
+        func=call, name=spec.name, description=spec.description, args_schema=spec.args_schema
+    )
+
+
+def build_tools(ctx: ToolContext) -> dict[str, BaseTool]:
+    """Every registered tool, bound to the runtime's core objects."""
+    return {spec.name: _bind(spec, ctx) for spec in list_tools()}

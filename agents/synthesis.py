@@ -43,19 +43,20 @@ def _join(items: list[str], limit: int = 6) -> str:
 def _compound_section(b: _Builder, data: dict[str, Any]) -> None:
     record = data["record"]
     label = data["label"]
+    subject = label[:1].upper() + label[1:]  # a name (never a SMILES) opens these sentences
     section = b.section(f"Compound: {label}")
     ref = b.cite("compound", data["key"], data["title"])
     ids = [f"{record['source']} {record['source_id']}"]
     ids += [f"DrugBank {record['drugbank_id']}"] if record.get("drugbank_id") else []
     ids += [f"CAS {record['cas']}"] if record.get("cas") else []
     if record.get("approved_by"):
-        text = f"{label} is an approved drug ({', '.join(record['approved_by'])}); identifiers: {'; '.join(ids)}."
+        text = f"{subject} is an approved drug ({', '.join(record['approved_by'])}); identifiers: {'; '.join(ids)}."
         section.paragraphs.append(b.claim(section, text, [ref]))
     if record.get("np_class"):
         lineage = " › ".join(
             x for x in (record.get("np_pathway"), record.get("np_superclass"), record["np_class"]) if x
         )
-        section.paragraphs.append(b.claim(section, f"{label} is classified by NPClassifier as {lineage}.", [ref]))
+        section.paragraphs.append(b.claim(section, f"{subject} is classified by NPClassifier as {lineage}.", [ref]))
     if record.get("targets"):
         text = f"Known targets of {label}: {_join(record['targets'])}."
         section.paragraphs.append(b.claim(section, text, [ref]))

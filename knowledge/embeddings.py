@@ -41,7 +41,9 @@ def resolve_model_path(model: str) -> str:
 def _load_sentence_transformer(path: str, device: str):
     # Cached per process: a server, a batch or a test session loads the same weights once.
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # a per-tensor loading bar is noise in a CLI answer
     return SentenceTransformer(path, device=device)
 
 

@@ -1,7 +1,8 @@
 """The tool registry: LangChain tools with pydantic argument schemas, built over injected core objects.
 
-Every tool returns a `ToolOutcome` as a plain dict. Failures the user or planner can act on (bad SMILES,
-unknown compound, missing index) come back as `ok=False` with the message, never as an exception.
+Every tool returns a `ToolOutcome` as a plain dict. Failures the planner can act on (bad SMILES, unknown
+compound, empty query) come back as `ok=False` with the message. A missing index is a set-up error no plan
+can work around: it propagates, and the user is told how to build the index.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel
 
 from knowledge.compounds import CompoundStore
-from knowledge.errors import Ech0Error
+from knowledge.errors import Ech0Error, IndexMissingError
 from knowledge.retrieve import Retriever
 from labs.runner import LabRunner
 
@@ -74,6 +75,8 @@ def _bind(spec: ToolSpec, ctx: ToolContext) -> BaseTool:
     def call(**kwargs: Any) -> dict[str, Any]:
         try:
             return ToolOutcome(tool=spec.name, ok=True, data=spec.run(ctx, **kwargs)).model_dump(mode="json")
+        except IndexMissingError:
+            raise
         except Ech0Error as exc:
             return ToolOutcome(tool=spec.name, ok=False, error=str(exc)).model_dump(mode="json")
 

@@ -59,7 +59,22 @@ def test_no_relevant_literature_is_said_and_nothing_is_cited(runtime):
 
 
 def test_failed_step_is_reported_not_fatal(runtime, monkeypatch):
-    # An index that cannot be opened fails the literature step; the chemistry still gets reported.
+    # A literature step that fails is reported in the notes; the chemistry still gets reported.
+    from knowledge.errors import Ech0Error
+
+    def failing_search(query, k=5, filters=None):
+        raise Ech0Error(f"search for {query!r} failed")
+
+    monkeypatch.setattr(runtime.retriever, "search", failing_search)
+    result = ask(runtime, SAMPLE)
+    assert any("search for 'metformin and cancer' failed" in n for n in result["notes"])
+    assert any(c["kind"] == "experiment" for c in result["citations"])
+    assert not [c for c in result["citations"] if c["kind"] == "document"]
+
+
+def test_missing_index_stops_the_run_with_the_fix(runtime, monkeypatch):
+    import pytest
+
     from knowledge.errors import IndexMissingError
 
     def missing():
@@ -67,6 +82,21 @@ def test_failed_step_is_reported_not_fatal(runtime, monkeypatch):
 
     runtime.retriever._index = None
     monkeypatch.setattr(runtime.retriever, "_index_factory", missing)
-    result = ask(runtime, SAMPLE)
-    assert any("ech0 index build" in n for n in result["notes"])
+    with pytest.raises(IndexMissingError, match="ech0 index build"):
+        ask(runtime, SAMPLE)
+    # A request that needs no literature still works without an index.
+    result = ask(runtime, "Compute the properties of metformin")
     assert any(c["kind"] == "experiment" for c in result["citations"])
+
+
+def test_langgraph_json_points_at_a_graph_factory(built_data_dir, monkeypatch):
+    import importlib
+    import json
+    from pathlib import Path
+
+    config = json.loads((Path(__file__).resolve().parents[2] / "langgraph.json").read_text())
+    module_path, attr = config["graphs"]["ech0"].split(":")
+    module = importlib.import_module(module_path.removeprefix("./").removesuffix(".py").replace("/", "."))
+    monkeypatch.setenv("ECH0_DATA_DIR", str(built_data_dir))
+    graph = getattr(module, attr)()
+    assert {"plan", "act", "synthesize", "record"} <= set(graph.get_graph().nodes)

@@ -73,11 +73,12 @@ def test_bad_input_gets_one_line_error(env, capsys, argv, needle):
     assert needle in err and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_missing_index_is_a_clear_error(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("argv", [["index", "search", "metformin"], ["ask", "What is known about metformin?"]])
+def test_missing_index_is_a_clear_error(tmp_path, monkeypatch, capsys, argv):
     monkeypatch.setenv("ECH0_DATA_DIR", str(tmp_path / "empty"))
-    assert main(["index", "search", "metformin"]) == 1
+    assert main(argv) == 1
     err = capsys.readouterr().err
-    assert "no literature index" in err and "ech0 index build" in err
+    assert "no literature index" in err and "ech0 index build" in err and err.count("\n") == 1
 
 
 def test_config_show_masks_secrets(monkeypatch, capsys):

@@ -43,6 +43,21 @@ class Report(BaseModel):
         return "".join(f"[{numbers[i]}]" for i in ids if i in numbers)
 
 
+_ID_LABELS = {"pubmed": "PMID {}", "arxiv": "arXiv:{}"}
+
+
+def citation_label(citation: Citation) -> str:
+    """How a reader finds the source: PMID, arXiv id, corpus id or experiment id, then title and year."""
+    if citation.kind == "document":
+        source, _, ident = citation.id.partition(":")
+        label = _ID_LABELS[source].format(ident) if source in _ID_LABELS else f"`{citation.id}`"
+        year = citation.detail.get("year")
+        journal = citation.detail.get("journal")
+        where = ", ".join(str(x) for x in (journal, year) if x)
+        return f"{label} — {citation.title}" + (f" ({where})" if where else "")
+    return f"`{citation.id}` — {citation.title}"
+
+
 def render_markdown(report: Report) -> str:
     lines = ["# ECH0 research report", "", f"> {report.request}", ""]
     for section in report.sections:
@@ -54,7 +69,7 @@ def render_markdown(report: Report) -> str:
     if report.citations:
         lines += ["## Sources", ""]
         for number, c in enumerate(report.citations, 1):
-            lines.append(f"{number}. **{c.kind}** `{c.id}` — {c.title}")
+            lines.append(f"{number}. **{c.kind}** {citation_label(c)}")
         lines.append("")
     lines.append(f"*run `{report.run_id}`*")
     return "\n".join(lines)

@@ -106,6 +106,10 @@ def _literature_section(b: _Builder, data: dict[str, Any]) -> None:
             passage["title"],
             sentences=[e["span"] for e in passage["evidence"]],
             score=passage["score"],
+            year=passage.get("year"),
+            journal=passage.get("journal"),
+            authors=passage.get("authors", [])[:3],
+            doi=passage.get("doi"),
         )
         quote = " ".join(e["text"] for e in passage["evidence"]) or passage["text"]
         claim = b.claim(section, f"“{quote}”", [ref])

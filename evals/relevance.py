@@ -11,26 +11,19 @@ would be cut, so the threshold is chosen on training data, never on evaluation d
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from pathlib import Path
 
 import numpy as np
 
+from evals.beir import load_qrels, load_queries
 from knowledge.retrieve import Retriever
 
 
 def load_beir(queries: Path, qrels: Path) -> tuple[dict[str, str], dict[str, set[str]]]:
-    texts = {}
-    for line in queries.read_text().splitlines():
-        if line.strip():
-            row = json.loads(line)
-            texts[str(row["_id"])] = row["text"]
-    judged: dict[str, set[str]] = {}
-    with qrels.open() as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            if int(row.get("score", 1)) > 0:
-                judged.setdefault(str(row["query-id"]), set()).add(str(row["corpus-id"]))
+    texts = load_queries(queries)
+    judged = {q: {d for d, r in docs.items() if r > 0} for q, docs in load_qrels(qrels).items()}
+    judged = {q: docs for q, docs in judged.items() if docs}
     return {q: t for q, t in texts.items() if q in judged}, judged
 
 
@@ -38,17 +31,13 @@ def score_distributions(
     retriever: Retriever, queries: dict[str, str], judged: dict[str, set[str]], depth: int = 20
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(scores of relevant docs, scores of unjudged docs, best relevant score per query or nan)."""
-    saved, retriever.min_score = retriever.min_score, -1.0  # see every score, relevant or not
     relevant, unjudged, best = [], [], []
-    try:
-        for qid, text in queries.items():
-            passages = retriever.search(text, k=depth).passages
-            rel = [p.score for p in passages if p.doc_id in judged[qid]]
-            relevant += rel
-            unjudged += [p.score for p in passages if p.doc_id not in judged[qid]]
-            best.append(max(rel) if rel else np.nan)
-    finally:
-        retriever.min_score = saved
+    for qid, text in queries.items():
+        passages = [p for p, _ in retriever.rank(text, k=depth)]
+        rel = [p.score for p in passages if p.doc_id in judged[qid]]
+        relevant += rel
+        unjudged += [p.score for p in passages if p.doc_id not in judged[qid]]
+        best.append(max(rel) if rel else np.nan)
     return np.array(relevant), np.array(unjudged), np.array(best)
 
 

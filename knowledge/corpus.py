@@ -19,6 +19,14 @@ class Document(BaseModel):
     title: str
     text: str = Field(description="the abstract, sentences separated by single spaces")
     year: int | None = None
+    authors: list[str] = Field(default_factory=list, description="'Family Given-initials' in byline order")
+    journal: str | None = Field(None, description="journal title (PubMed) or None")
+    doi: str | None = None
+    mesh_terms: list[str] = Field(default_factory=list, description="MeSH descriptor names (PubMed)")
+    categories: list[str] = Field(default_factory=list, description="arXiv categories, primary first")
+    published: str | None = Field(None, description="ISO date of first publication or submission")
+    updated: str | None = Field(None, description="ISO date of the latest version (arXiv)")
+    domain: str | None = Field(None, description="broad field, e.g. 'biomedicine', 'chemistry', 'ml'")
     metadata: dict = Field(default_factory=dict)
 
     @property
@@ -51,6 +59,44 @@ def load_scifact(path: Path, source: str = "scifact") -> Iterator[Document]:
                 ) from exc
 
 
+def load_beir(path: Path, source: str) -> Iterator[Document]:
+    """Yield the documents of a BEIR-format corpus (`_id`, `title`, `text`, optional `metadata`)."""
+    with path.open(encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                yield Document(
+                    source=source,
+                    doc_id=str(row["_id"]),
+                    title=(row.get("title") or "").strip(),
+                    text=str(row["text"]).strip(),
+                    metadata=row.get("metadata") or {},
+                )
+            except (json.JSONDecodeError, KeyError) as exc:
+                raise Ech0Error(
+                    f"{path}:{line_no} is not a BEIR corpus row ({exc}); expected _id, title, text"
+                ) from exc
+
+
+def load_corpus(path: Path, source: str) -> Iterator[Document]:
+    """Documents of a JSONL corpus in SciFact (`doc_id`, `abstract`) or BEIR (`_id`, `text`) format."""
+    if not path.exists():
+        raise Ech0Error(f"corpus file {path} does not exist: give the path of a SciFact- or BEIR-format JSONL corpus")
+    with path.open(encoding="utf-8") as fh:
+        first = next((line for line in fh if line.strip()), "")
+    try:
+        keys = set(json.loads(first)) if first else set()
+    except json.JSONDecodeError as exc:
+        raise Ech0Error(f"{path} is not JSONL ({exc}): give a SciFact- or BEIR-format corpus") from exc
+    if {"_id", "text"} <= keys:
+        return load_beir(path, source)
+    if {"doc_id", "abstract"} <= keys:
+        return load_scifact(path, source)
+    raise Ech0Error(f"{path} has neither SciFact fields (doc_id, title, abstract) nor BEIR fields (_id, title, text)")
+
+
 def corpus_lookup(path: Path, source: str = "scifact") -> dict[str, Document]:
     """All documents of a corpus by key, for resolving citations back to their source."""
-    return {doc.key: doc for doc in load_scifact(path, source)}
+    return {doc.key: doc for doc in load_corpus(path, source)}

@@ -16,6 +16,7 @@ from knowledge.chunking import Chunk, chunk_document
 from knowledge.corpus import Document
 from knowledge.embeddings import Embedder
 from knowledge.index.base import IndexPoint, VectorIndex, point_id
+from knowledge.sparse import Bm25Encoder
 
 
 class IngestReport(BaseModel):
@@ -26,7 +27,8 @@ class IngestReport(BaseModel):
     seconds: float
 
 
-def chunk_payload(chunk: Chunk) -> dict:
+def chunk_payload(chunk: Chunk, doc: Document) -> dict:
+    """What a search hit carries: the chunk, its sentence spans, and the document metadata citations need."""
     return {
         "chunk_key": chunk.key,
         "doc_key": chunk.doc_key,
@@ -39,6 +41,13 @@ def chunk_payload(chunk: Chunk) -> dict:
         "text": chunk.text,
         "sentences": [list(s) for s in chunk.sentences],
         "content_hash": chunk.content_hash,
+        "year": doc.year,
+        "authors": doc.authors[:10],
+        "journal": doc.journal,
+        "doi": doc.doi,
+        "categories": doc.categories,
+        "domain": doc.domain,
+        "published": doc.published,
     }
 
 
@@ -47,6 +56,7 @@ def ingest(
     embedder: Embedder,
     index: VectorIndex,
     *,
+    sparse: Bm25Encoder | None = None,
     batch_size: int = 256,
     max_chars: int = 800,
     on_start: Callable[[int], None] | None = None,
@@ -55,6 +65,7 @@ def ingest(
     """Index `documents`; `on_start(total_chunks)` and `on_progress(n_chunks_done)` drive a progress bar."""
     started = time.perf_counter()
     docs = list(documents)
+    by_key = {doc.key: doc for doc in docs}
     chunks = [chunk for doc in docs for chunk in chunk_document(doc, max_chars=max_chars)]
     if on_start:
         on_start(len(chunks))
@@ -70,11 +81,13 @@ def ingest(
         ]
         skipped += len(batch) - len(todo)
         if todo:
-            vectors = embedder.embed_documents([c.embedding_text() for _, c in todo])
+            texts = [c.embedding_text() for _, c in todo]
+            vectors = embedder.embed_documents(texts)
+            sparse_vectors = sparse.embed_documents(texts) if sparse else [None] * len(todo)
             index.upsert(
                 [
-                    IndexPoint(id=pid, vector=v.tolist(), payload=chunk_payload(c))
-                    for (pid, c), v in zip(todo, vectors, strict=True)
+                    IndexPoint(id=pid, vector=v.tolist(), sparse=sv, payload=chunk_payload(c, by_key[c.doc_key]))
+                    for (pid, c), v, sv in zip(todo, vectors, sparse_vectors, strict=True)
                 ]
             )
             embedded += len(todo)

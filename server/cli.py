@@ -10,6 +10,8 @@ import click
 import typer
 
 from knowledge.errors import Ech0Error
+from server.commands import compounds, evals, index
+from server.commands.common import console, print_json, runtime
 
 app = typer.Typer(
     name="ech0",
@@ -18,31 +20,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-index_app = typer.Typer(help="Build and search the literature index.", no_args_is_help=True)
-compounds_app = typer.Typer(help="Look up compounds in the compound store.", no_args_is_help=True)
 config_app = typer.Typer(help="Inspect the effective settings.", no_args_is_help=True)
 runs_app = typer.Typer(help="Inspect recorded research runs.", no_args_is_help=True)
-app.add_typer(index_app, name="index")
-app.add_typer(compounds_app, name="compounds")
+app.add_typer(index.app, name="index")
+app.add_typer(compounds.app, name="compounds")
+app.add_typer(evals.app, name="eval")
 app.add_typer(config_app, name="config")
 app.add_typer(runs_app, name="runs")
-
-
-def _runtime():
-    from server.settings import Settings
-    from server.wiring import build_runtime
-
-    return build_runtime(Settings())
-
-
-def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-
-
-def _console():
-    from rich.console import Console
-
-    return Console()
 
 
 @app.command()
@@ -53,113 +37,17 @@ def ask(
     """Answer a research request with a cited report."""
     from server.research import ask as run_ask
 
-    runtime = _runtime()
+    rt = runtime()
     try:
-        result = run_ask(runtime, request)
+        result = run_ask(rt, request)
     finally:
-        runtime.close()
+        rt.close()
     if as_json:
-        _print_json(result)
+        print_json(result)
     else:
         from rich.markdown import Markdown
 
-        _console().print(Markdown(result["report_markdown"]))
-
-
-@index_app.command("build")
-def index_build(
-    if_absent: bool = typer.Option(False, "--if-absent", help="do nothing when a complete index already exists"),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="index only the first N documents"),
-) -> None:
-    """Index the configured corpus (the shipped SciFact abstracts by default); re-runs skip unchanged chunks."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from server.indexing import build_index, index_is_complete
-
-    runtime = _runtime()
-    settings = runtime.settings
-    if if_absent and limit is None and index_is_complete(settings):
-        typer.echo(f"literature index at {settings.index_path} is complete; nothing to do")
-        return
-    columns = (TextColumn("indexing chunks"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=_console()) as progress:
-        task = progress.add_task("index", total=None)
-        report = build_index(
-            runtime,
-            limit=limit,
-            on_start=lambda n: progress.update(task, total=n),
-            on_progress=lambda n: progress.advance(task, n),
-        )
-    typer.echo(
-        f"indexed {report.documents} documents: {report.chunks} chunks, {report.embedded} embedded, "
-        f"{report.skipped} unchanged, in {report.seconds:.1f}s → {settings.index_path}"
-    )
-
-
-@index_app.command("search")
-def index_search(
-    query: str = typer.Argument(..., help="question or keywords"),
-    k: int = typer.Option(5, "--k", min=1, max=50, help="documents to return"),
-    as_json: bool = typer.Option(False, "--json", help="print JSON"),
-) -> None:
-    """Search the literature index; only passages above the relevance threshold count as hits."""
-    runtime = _runtime()
-    try:
-        result = runtime.retriever.search(query, k=k)
-    finally:
-        runtime.close()
-    if as_json:
-        _print_json(result.model_dump())
-        return
-    if not result.passages:
-        best = f" (best score {result.best_score:.2f})" if result.best_score is not None else ""
-        typer.echo(f"no passage reached the relevance threshold {result.threshold:.2f}{best}")
-    for i, p in enumerate(result.passages, 1):
-        typer.echo(f"{i}. [{p.score:.3f}] {p.doc_key} — {p.title}\n   {p.text[:240]}{'…' if len(p.text) > 240 else ''}")
-
-
-@compounds_app.command("get")
-def compounds_get(
-    query: str = typer.Argument(..., help="name, CAS number, DrugBank id, InChIKey or SMILES"),
-    as_json: bool = typer.Option(False, "--json", help="print JSON"),
-) -> None:
-    """Show a compound's record and its computed properties."""
-    from knowledge.errors import CompoundNotFoundError
-    from labs.chemistry.mol import looks_like_smiles, to_mol
-
-    runtime = _runtime()
-    try:
-        record = runtime.compounds.resolve(query)
-    except CompoundNotFoundError:
-        if looks_like_smiles(query.strip()):
-            to_mol(query)  # an unparsable structure gets the SMILES error, not "not found"
-        raise
-    experiment = runtime.labs.run("chemistry", "properties", {"smiles": record.smiles})
-    data = {
-        "key": record.key,
-        "record": record.model_dump(),
-        "experiment_id": experiment.experiment_id,
-        **experiment.outputs,
-    }
-    if as_json:
-        _print_json(data)
-        return
-    from rich.table import Table
-
-    table = Table(title=f"{record.label} — {record.key}", show_header=False)
-    for field in ("smiles", "inchikey", "cas", "drugbank_id", "np_pathway", "np_superclass", "np_class"):
-        value = getattr(record, field)
-        if value:
-            table.add_row(field, str(value))
-    if record.approved_by:
-        table.add_row("approved by", ", ".join(record.approved_by))
-    if record.targets:
-        table.add_row("targets", "; ".join(record.targets[:8]) + (" …" if len(record.targets) > 8 else ""))
-    table.add_row("formula", experiment.outputs["formula"])
-    for name, value in experiment.outputs["properties"].items():
-        table.add_row(name, str(value))
-    table.add_row("experiment", experiment.experiment_id)
-    _console().print(table)
+        console().print(Markdown(result["report_markdown"]))
 
 
 @config_app.command("show")
@@ -169,7 +57,7 @@ def config_show(as_json: bool = typer.Option(False, "--json", help="print JSON")
 
     data = Settings().masked()
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
 
     def flatten(prefix: str, value: Any) -> None:
@@ -185,17 +73,17 @@ def config_show(as_json: bool = typer.Option(False, "--json", help="print JSON")
 @runs_app.command("show")
 def runs_show(run_id: str = typer.Argument(..., help="a run id printed by `ech0 ask`")) -> None:
     """Print a recorded run: request, plan, steps and report."""
-    runtime = _runtime()
-    run = runtime.runs.get_run(run_id)
+    rt = runtime()
+    run = rt.runs.get_run(run_id)
     if run is None:
-        raise Ech0Error(f"no run {run_id!r} in {runtime.settings.db_url}: list runs with `ech0 runs list`")
-    _print_json(run)
+        raise Ech0Error(f"no run {run_id!r} in {rt.settings.db_url}: list runs with `ech0 runs list`")
+    print_json(run)
 
 
 @runs_app.command("list")
 def runs_list(limit: int = typer.Option(20, "--limit", min=1)) -> None:
     """List recent runs."""
-    for run in _runtime().runs.list_runs(limit):
+    for run in runtime().runs.list_runs(limit):
         typer.echo(f"{run['run_id']}  {run['created_at'][:19]}  {run['request'][:80]}")
 
 

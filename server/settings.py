@@ -48,6 +48,12 @@ class KnowledgeSettings(BaseModel):
         description="cosine score below which a passage is not presented as evidence (calibrated on SciFact train)",
     )
     top_k: int = Field(5, ge=1, le=50, description="documents a literature search returns at most")
+    search_mode: Literal["hybrid", "dense", "sparse"] = Field(
+        "hybrid", description="ranking: dense + BM25 fused by reciprocal rank, or either alone"
+    )
+    rrf_k: int = Field(60, ge=1, description="reciprocal-rank-fusion constant: larger flattens the rank weights")
+    rrf_dense_weight: float = Field(1.0, gt=0, description="weight of the dense ranking in the fusion")
+    rrf_sparse_weight: float = Field(1.0, gt=0, description="weight of the BM25 ranking in the fusion")
 
 
 class DataSettings(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from agents.backends import Backend, RulesBackend
 from agents.store import RunStore
@@ -13,6 +14,7 @@ from knowledge.embeddings import SentenceTransformerEmbedder
 from knowledge.errors import Ech0Error
 from knowledge.index.base import VectorIndex
 from knowledge.retrieve import Retriever
+from knowledge.sparse import Bm25Encoder
 from labs.runner import LabRunner
 from labs.store import ExperimentStore
 from server.settings import Settings
@@ -23,12 +25,14 @@ def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(k.embedding_model, batch_size=k.embedding_batch_size)
 
 
-def make_index(settings: Settings, dim: int, create: bool = False) -> VectorIndex:
+def make_index(settings: Settings, dim: int, create: bool = False, path: Path | None = None) -> VectorIndex:
+    """The configured index; `path` overrides the embedded index's directory (e.g. for an evaluation corpus)."""
     k = settings.knowledge
+    fusion = {"rrf_k": k.rrf_k, "rrf_weights": (k.rrf_dense_weight, k.rrf_sparse_weight)}
     if k.index_backend == "edge":
         from knowledge.index.edge import EdgeIndex
 
-        return EdgeIndex(settings.index_path, dim=dim, model=k.embedding_model, create=create)
+        return EdgeIndex(path or settings.index_path, dim=dim, model=k.embedding_model, create=create, **fusion)
     if not k.qdrant_url:
         raise Ech0Error("index_backend is 'qdrant' but no server is set: set ECH0_KNOWLEDGE__QDRANT_URL")
     from qdrant_client import QdrantClient
@@ -37,7 +41,8 @@ def make_index(settings: Settings, dim: int, create: bool = False) -> VectorInde
 
     api_key = k.qdrant_api_key.get_secret_value() if k.qdrant_api_key else None
     client = QdrantClient(url=k.qdrant_url, api_key=api_key)
-    return QdrantServerIndex(client, k.collection, dim=dim, model=k.embedding_model, create=create)
+    collection = f"{k.collection}-{path.name}" if path else k.collection
+    return QdrantServerIndex(client, collection, dim=dim, model=k.embedding_model, create=create, **fusion)
 
 
 class _StoreNames:
@@ -71,12 +76,22 @@ class Runtime:
         return make_embedder(self.settings)
 
     @cached_property
-    def retriever(self) -> Retriever:
+    def sparse(self) -> Bm25Encoder:
+        return Bm25Encoder()
+
+    def retriever_for(self, path: Path | None = None) -> Retriever:
+        """A retriever over the configured index, or over the embedded index at `path`."""
         return Retriever(
             self.embedder,
-            lambda: make_index(self.settings, self.embedder.dim),
+            lambda: make_index(self.settings, self.embedder.dim, path=path),
             min_score=self.settings.knowledge.min_relevance,
+            sparse=self.sparse,
+            mode=self.settings.knowledge.search_mode,
         )
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return self.retriever_for()
 
     @cached_property
     def compounds(self) -> CompoundStore:

@@ -62,7 +62,7 @@ def test_failed_step_is_reported_not_fatal(runtime, monkeypatch):
     # A literature step that fails is reported in the notes; the chemistry still gets reported.
     from knowledge.errors import Ech0Error
 
-    def failing_search(query, k=5, filters=None):
+    def failing_search(query, **options):
         raise Ech0Error(f"search for {query!r} failed")
 
     monkeypatch.setattr(runtime.retriever, "search", failing_search)

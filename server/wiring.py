@@ -22,17 +22,22 @@ from server.settings import Settings
 
 def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     k = settings.knowledge
-    return SentenceTransformerEmbedder(k.embedding_model, batch_size=k.embedding_batch_size)
+    return SentenceTransformerEmbedder(
+        k.embedding_model, batch_size=k.embedding_batch_size, quantize=k.embedding_quantize
+    )
 
 
-def make_index(settings: Settings, dim: int, create: bool = False, path: Path | None = None) -> VectorIndex:
-    """The configured index; `path` overrides the embedded index's directory (e.g. for an evaluation corpus)."""
+def make_index(
+    settings: Settings, embedder: SentenceTransformerEmbedder, create: bool = False, path: Path | None = None
+) -> VectorIndex:
+    """The configured index for `embedder`'s vectors; `path` overrides the embedded index's directory."""
     k = settings.knowledge
+    dim, model = embedder.dim, embedder.model_id
     fusion = {"rrf_k": k.rrf_k, "rrf_weights": (k.rrf_dense_weight, k.rrf_sparse_weight)}
     if k.index_backend == "edge":
         from knowledge.index.edge import EdgeIndex
 
-        return EdgeIndex(path or settings.index_path, dim=dim, model=k.embedding_model, create=create, **fusion)
+        return EdgeIndex(path or settings.index_path, dim=dim, model=model, create=create, **fusion)
     if not k.qdrant_url:
         raise Ech0Error("index_backend is 'qdrant' but no server is set: set ECH0_KNOWLEDGE__QDRANT_URL")
     from qdrant_client import QdrantClient
@@ -42,7 +47,27 @@ def make_index(settings: Settings, dim: int, create: bool = False, path: Path | 
     api_key = k.qdrant_api_key.get_secret_value() if k.qdrant_api_key else None
     client = QdrantClient(url=k.qdrant_url, api_key=api_key)
     collection = f"{k.collection}-{path.name}" if path else k.collection
-    return QdrantServerIndex(client, collection, dim=dim, model=k.embedding_model, create=create, **fusion)
+    return QdrantServerIndex(client, collection, dim=dim, model=model, create=create, **fusion)
+
+
+def pubmed_config(settings: Settings):
+    from knowledge.sources.pubmed import PubMedConfig
+
+    return PubMedConfig(email=settings.data.ncbi_email, api_key=settings.data.ncbi_api_key)
+
+
+def make_http_client(settings: Settings, transport=None):
+    """The shared HTTP stack for the live sources, with the NCBI and arXiv rate limits."""
+    from knowledge.http import HttpClient
+    from knowledge.sources.arxiv import arxiv_source_policy
+    from knowledge.sources.pubmed import pubmed_source_policy
+
+    return HttpClient(
+        settings.http_cache_dir,
+        mode=settings.data.mode,
+        sources=[pubmed_source_policy(pubmed_config(settings)), arxiv_source_policy()],
+        transport=transport,
+    )
 
 
 class _StoreNames:
@@ -83,7 +108,7 @@ class Runtime:
         """A retriever over the configured index, or over the embedded index at `path`."""
         return Retriever(
             self.embedder,
-            lambda: make_index(self.settings, self.embedder.dim, path=path),
+            lambda: make_index(self.settings, self.embedder, path=path),
             min_score=self.settings.knowledge.min_relevance,
             sparse=self.sparse,
             mode=self.settings.knowledge.search_mode,

@@ -83,6 +83,7 @@ class VectorIndex(Protocol):
     """Hybrid dense + BM25 index over chunks, with payload filters and facets."""
 
     dim: int
+    model: str  # the embedding model id its vectors come from
 
     def upsert(self, points: Sequence[IndexPoint]) -> None: ...
 

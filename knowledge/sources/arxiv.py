@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 
 from knowledge.corpus import Document
 from knowledge.errors import Ech0Error
-from knowledge.http import HttpClient, HttpFetchError, SourcePolicy
+from knowledge.http import HttpClient
+from knowledge.resilience import HttpFetchError, SourcePolicy
 from knowledge.sources import FetchFailure, FetchResult
 
 SOURCE = "arxiv"

@@ -17,7 +17,8 @@ from pydantic import BaseModel, Field, SecretStr
 
 from knowledge.corpus import Document
 from knowledge.errors import Ech0Error
-from knowledge.http import HttpClient, HttpFetchError, SourcePolicy
+from knowledge.http import HttpClient
+from knowledge.resilience import HttpFetchError, SourcePolicy
 from knowledge.sources import FetchFailure, FetchResult
 
 SOURCE = "pubmed"

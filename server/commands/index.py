@@ -47,6 +47,79 @@ def build(
     )
 
 
+def _ingest_with_progress(rt, docs, label: str):
+    from server.indexing import add_documents
+
+    with progress_bar(label) as progress:
+        task = progress.add_task("index", total=None)
+        return add_documents(
+            rt,
+            docs,
+            on_start=lambda n: progress.update(task, total=n),
+            on_progress=lambda n: progress.advance(task, n),
+        )
+
+
+def _report_add(result, report, as_json: bool) -> None:
+    data = {
+        "source": result.source,
+        "found": result.total_found,
+        "fetched": len(result.documents),
+        "failures": [f.model_dump() for f in result.failures],
+        "ingest": report.model_dump(),
+    }
+    if as_json:
+        print_json(data)
+        return
+    typer.echo(
+        f"{result.source}: fetched {data['fetched']} of {data['found']} documents; indexed {report.chunks} chunks "
+        f"({report.embedded} embedded, {report.skipped} unchanged)"
+    )
+    for failure in result.failures:
+        typer.echo(f"  not fetched: {failure.doc_id}: {failure.reason}")
+
+
+@app.command("add")
+def add(
+    source: str = typer.Argument(..., help="pubmed or arxiv"),
+    query: str = typer.Argument(
+        ..., help="PubMed query syntax, or an arXiv search_query such as 'cat:q-bio.BM AND abs:docking'"
+    ),
+    max_results: int = typer.Option(100, "--max", min=1, max=10_000, help="documents to fetch at most"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Fetch abstracts from PubMed or arXiv and add them to the index (ECH0_DATA__MODE: live, replay or offline)."""
+    from server.indexing import fetch_documents
+    from server.wiring import make_http_client
+
+    rt = runtime()
+    with make_http_client(rt.settings) as http:
+        result = fetch_documents(rt, source, query, max_results, http)
+    report = _ingest_with_progress(rt, result.documents, f"indexing {source} chunks")
+    _report_add(result, report, as_json)
+
+
+@app.command("add-file")
+def add_file(
+    path: Path = typer.Argument(..., help="JSONL, CSV or TSV file of documents"),
+    source: str = typer.Option(..., "--source", help="source name recorded on the documents and their citations"),
+    id_field: str = typer.Option("id", "--id-field", help="column holding the document id"),
+    title_field: str = typer.Option("title", "--title-field", help="column holding the title"),
+    text_field: str = typer.Option("abstract", "--text-field", help="column holding the abstract or text"),
+    year_field: str | None = typer.Option(None, "--year-field", help="column holding the year"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Add documents from a file with a field mapping (e.g. a PubMed export) to the index."""
+    from knowledge.sources import FetchResult
+    from knowledge.sources.files import FieldMapping, load_documents
+
+    mapping = FieldMapping(doc_id=id_field, title=title_field, text=text_field, year=year_field)
+    docs = list(load_documents(path, mapping, source=source))
+    rt = runtime()
+    report = _ingest_with_progress(rt, docs, f"indexing {path.name}")
+    _report_add(FetchResult(source=source, documents=docs, failures=[], total_found=len(docs)), report, as_json)
+
+
 @app.command("stats")
 def stats(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
     """Documents, chunks and per-source counts, with the embedding model and its dimension."""
@@ -62,7 +135,7 @@ def stats(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> N
             name: {"documents": index.count(SearchFilters(source=[name]), first_chunks_only=True), "chunks": chunks}
             for name, chunks in sorted(sources.items())
         },
-        "embedding_model": rt.settings.knowledge.embedding_model,
+        "embedding_model": index.model,
         "dimension": index.dim,
         "backend": rt.settings.knowledge.index_backend,
         "location": str(rt.settings.index_path)

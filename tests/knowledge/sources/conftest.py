@@ -8,7 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from knowledge.http import HttpClient, RetryPolicy, SourcePolicy
+from knowledge.http import HttpClient, RetryPolicy
+from knowledge.resilience import SourcePolicy
 
 DATA = Path(__file__).parents[2] / "data" / "sources"
 

@@ -9,15 +9,8 @@ import httpx
 import pytest
 
 from knowledge.errors import Ech0Error
-from knowledge.http import (
-    CacheMissError,
-    CircuitOpenError,
-    HttpClient,
-    HttpFetchError,
-    RateLimiter,
-    SourcePolicy,
-    retry_after_seconds,
-)
+from knowledge.http import CacheMissError, HttpClient
+from knowledge.resilience import CircuitOpenError, HttpFetchError, RateLimiter, SourcePolicy, retry_after_seconds
 
 from .conftest import Recorder
 

@@ -97,7 +97,7 @@ def _literature_section(b: _Builder, data: dict[str, Any]) -> None:
         section.paragraphs.append(message)
         b.report.notes.append(message)
         return
-    section.paragraphs.append(f"Passages relevant to “{query}”, best first:")
+    section.paragraphs.append(f"Passages relevant to “{query}”, in ranking order:")
     items = []
     for passage in data["passages"]:
         ref = b.cite(

@@ -24,6 +24,7 @@ class IngestReport(BaseModel):
     chunks: int
     embedded: int
     skipped: int
+    duplicates: int = 0
     seconds: float
 
 
@@ -66,7 +67,13 @@ def ingest(
     started = time.perf_counter()
     docs = list(documents)
     by_key = {doc.key: doc for doc in docs}
-    chunks = [chunk for doc in docs for chunk in chunk_document(doc, max_chars=max_chars)]
+    all_chunks = [c for doc in docs for c in chunk_document(doc, max_chars=max_chars)]
+    chunks, seen = [], set()
+    for chunk in all_chunks:
+        # The same text under two keys (a record listed twice, a re-published abstract) is indexed once.
+        if chunk.content_hash not in seen:
+            seen.add(chunk.content_hash)
+            chunks.append(chunk)
     if on_start:
         on_start(len(chunks))
     embedded = skipped = 0
@@ -98,5 +105,6 @@ def ingest(
         chunks=len(chunks),
         embedded=embedded,
         skipped=skipped,
+        duplicates=len(all_chunks) - len(chunks),
         seconds=round(time.perf_counter() - started, 2),
     )

@@ -57,3 +57,12 @@ def test_killed_ingestion_resumes_where_it_stopped(tmp_path, embedder, docs):
     keys = {h.payload["chunk_key"] for h in hits}
     assert len(keys) == total
     index.close()
+
+
+def test_duplicate_text_is_indexed_once(tmp_path, embedder, docs):
+    index = EdgeIndex(tmp_path / "idx", embedder.dim, embedder.model_name, create=True)
+    twin = docs[0].model_copy(update={"doc_id": "twin-of-" + docs[0].doc_id})
+    report = ingest([docs[0], twin], embedder, index)
+    assert report.duplicates == len(chunk_document(docs[0]))
+    assert index.count() == report.chunks == len(chunk_document(docs[0]))
+    index.close()

@@ -85,4 +85,7 @@ def make_lab(name: str) -> Lab:
 
 
 def _load_builtin_labs() -> None:
-    import labs.chemistry.lab  # noqa: F401  (registers 'chemistry')
+    # Importing a lab module registers it.
+    import labs.chemistry.lab  # noqa: F401
+    import labs.natural_products.lab  # noqa: F401
+    import labs.toxicology.lab  # noqa: F401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import time
 from typing import Any
 
@@ -20,12 +21,18 @@ class LabRunner:
         ops = lab.operations()
         if operation not in ops:
             raise Ech0Error(f"lab {lab_name!r} has no operation {operation!r}: choose one of {', '.join(sorted(ops))}")
+        fn = ops[operation]
+        try:
+            inspect.signature(fn).bind(**params)
+        except TypeError as exc:
+            expected = ", ".join(str(p) for p in inspect.signature(fn).parameters.values())
+            raise Ech0Error(f"bad parameters for {lab_name}.{operation} ({exc}): it takes {expected}") from None
         experiment = Experiment(lab=lab_name, operation=operation, params=params, version=lab.version)
         cached = self.store.get(experiment.id)
         if cached is not None:
             return cached
         started = time.perf_counter()
-        outputs = ops[operation](**params)
+        outputs = fn(**params)
         result = ExperimentResult(
             experiment_id=experiment.id,
             lab=lab_name,

@@ -10,7 +10,7 @@ import click
 import typer
 
 from knowledge.errors import Ech0Error
-from server.commands import compounds, evals, index
+from server.commands import compounds, evals, index, lab
 from server.commands.common import console, print_json, runtime
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ runs_app = typer.Typer(help="Inspect recorded research runs.", no_args_is_help=T
 app.add_typer(index.app, name="index")
 app.add_typer(compounds.app, name="compounds")
 app.add_typer(evals.app, name="eval")
+app.add_typer(lab.app, name="lab")
 app.add_typer(config_app, name="config")
 app.add_typer(runs_app, name="runs")
 

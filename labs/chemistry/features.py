@@ -70,7 +70,7 @@ def _bits(fp) -> np.ndarray:
 
 
 @cache
-def _generator(kind: str):
+def fingerprint_generator(kind: str):
     if kind == "morgan":
         return rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
     if kind == "featmorgan":
@@ -90,7 +90,9 @@ for _kind, _label in (
     ("rdkit", "RDKit path fingerprint, 2048 bits"),
     ("atompair", "atom-pair fingerprint, 2048 bits"),
 ):
-    register_featurizer(_kind, "1", 2048, _label)(lambda mol, k=_kind: _generator(k).GetFingerprintAsNumPy(mol))
+    register_featurizer(_kind, "1", 2048, _label)(
+        lambda mol, k=_kind: fingerprint_generator(k).GetFingerprintAsNumPy(mol)
+    )
 
 
 @register_featurizer("maccs", "1", 167, "MACCS structural keys (167 bits)")

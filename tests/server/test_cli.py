@@ -133,3 +133,21 @@ def test_eval_retrieval_contract(env, capsys):
     # The same queries against a corpus file given on the command line: indexed once, then reused.
     assert main([*args, "--corpus", str(DATA / "scifact_mini.jsonl"), "--mode", "dense", "--json"]) == 0
     assert _json(capsys)["ndcg@10"] == out["by_mode"]["dense"]["ndcg@10"]
+
+
+def test_lab_list_and_run(env, capsys):
+    assert main(["lab", "list", "--json"]) == 0
+    labs = _json(capsys)
+    assert {"chemistry", "toxicology", "natural_products"} <= set(labs)
+    assert "rings" in labs["chemistry"]["operations"]
+    args = ["lab", "run", "chemistry.rings", "--params", '{"smiles": "c1ccc2ccccc2c1"}', "--json"]
+    assert main(args) == 0
+    first = _json(capsys)
+    assert first["outputs"]["rings"] == 2
+    assert main(args) == 0
+    again = _json(capsys)
+    assert again["cached"] and again["experiment_id"] == first["experiment_id"]
+    assert main(["lab", "run", "chemistry.rings", "--params", "{oops"]) == 1
+    assert "--params is not valid JSON" in capsys.readouterr().err
+    assert main(["lab", "run", "rings"]) == 1
+    assert "LAB.OPERATION" in capsys.readouterr().err

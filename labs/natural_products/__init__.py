@@ -1,0 +1,1 @@
+"""Natural-products lab: NP-likeness and the NPClassifier reference classes."""

@@ -1,0 +1,1 @@
+"""Toxicology lab: structural alerts (PAINS, Brenk, NIH) through RDKit's FilterCatalog."""

@@ -43,8 +43,6 @@ _SALT_WORDS = {
     "hydrate",
     "anhydrous",
 }
-_INCHIKEY = re.compile(r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")
-_CAS = re.compile(r"^\d{2,7}-\d{2}-\d$")
 
 
 class CompoundRecord(BaseModel):
@@ -174,26 +172,29 @@ class CompoundStore:
         stripped = " ".join(w for w in norm.split() if w not in _SALT_WORDS)
         return self._by_name.get(stripped)
 
+    def by_inchikey(self, key: str) -> CompoundRecord | None:
+        return self._by_inchikey.get(key.upper())
+
+    def by_identifier(self, ident: str) -> CompoundRecord | None:
+        """A record by CAS number or DrugBank id."""
+        return self._by_id.get(ident.strip().upper())
+
     def by_structure(self, smiles: str) -> CompoundRecord | None:
         key = smiles_inchikey(smiles)
         return self._by_inchikey.get(key) if key else None
 
     def resolve(self, text: str) -> CompoundRecord:
-        """A record for a name, CAS number, DrugBank id, InChIKey, 'source:id' key or SMILES."""
-        query = text.strip()
-        if not query:
-            raise CompoundNotFoundError("empty compound query: give a name, identifier or SMILES")
-        found = (
-            self.get(query)
-            or self.by_name(query)
-            or self._by_id.get(query.upper())
-            or (self._by_inchikey.get(query.upper()) if _INCHIKEY.match(query.upper()) else None)
-        )
-        if found is None and not _CAS.match(query) and " " not in query:
-            found = self.by_structure(query)
-        if found is None:
-            raise CompoundNotFoundError(
-                f"no compound matches {query!r} in the shipped sets (DrugCentral approved drugs, NPClassifier "
-                "natural products): give a drug name, CAS number, DrugBank id, InChIKey or a valid SMILES"
-            )
-        return found
+        """The record for a name, CAS number, DrugBank id, InChIKey, InChI, 'source:id' key or SMILES.
+
+        Raises CompoundNotFoundError when nothing matches, or when a misspelt name matches several records
+        about equally well (the message lists them).
+        """
+        from knowledge.resolve import resolve
+
+        result = resolve(self, text)
+        if result.status == "resolved":
+            return self.get(result.match.key)
+        if result.status == "ambiguous":
+            names = ", ".join(f"{c.label} ({c.key})" for c in result.candidates)
+            raise CompoundNotFoundError(f"{text.strip()!r} is ambiguous: did you mean one of {names}?")
+        raise CompoundNotFoundError(result.message)

@@ -51,3 +51,29 @@ def get(
         table.add_row(name, str(value))
     table.add_row("experiment", experiment.experiment_id)
     console().print(table)
+
+
+@app.command("resolve")
+def resolve_(
+    text: str = typer.Argument(..., help="name, synonym, CAS, SMILES, InChI, InChIKey or DrugBank id"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Resolve an identifier to a compound, with a confidence and the method; ambiguous names list candidates."""
+    from knowledge.errors import CompoundNotFoundError
+    from knowledge.resolve import resolve
+
+    result = resolve(runtime().compounds, text)
+    if result.status == "not_found":
+        raise CompoundNotFoundError(result.message)
+    if as_json:
+        print_json(result.model_dump())
+        return
+    if result.match:
+        m = result.match
+        typer.echo(
+            f"{m.label} ({m.key}) — {result.method}, confidence {result.confidence:.2f}\n  {m.smiles}  {m.inchikey}"
+        )
+    if result.candidates:
+        typer.echo("ambiguous, candidates:" if result.status == "ambiguous" else "other candidates:")
+        for c in result.candidates:
+            typer.echo(f"  {c.label} ({c.key}) confidence {c.confidence:.2f}")

@@ -151,3 +151,11 @@ def test_lab_list_and_run(env, capsys):
     assert "--params is not valid JSON" in capsys.readouterr().err
     assert main(["lab", "run", "rings"]) == 1
     assert "LAB.OPERATION" in capsys.readouterr().err
+
+
+def test_compounds_resolve(env, capsys):
+    assert main(["compounds", "resolve", "metfromin", "--json"]) == 0
+    out = _json(capsys)
+    assert out["status"] == "resolved" and out["method"] == "fuzzy_name" and out["match"]["key"] == "drugcentral:1725"
+    assert main(["compounds", "resolve", "CHEMBL1431"]) == 1
+    assert "ChEMBL" in capsys.readouterr().err

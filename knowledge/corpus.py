@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -34,50 +35,55 @@ class Document(BaseModel):
         return f"{self.source}:{self.doc_id}"
 
 
-def load_scifact(path: Path, source: str = "scifact") -> Iterator[Document]:
-    """Yield the documents of a SciFact-format JSONL corpus (`doc_id`, `title`, `abstract` as a list)."""
+def jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line of a JSONL file; bad lines raise Ech0Error naming them."""
     if not path.exists():
-        raise Ech0Error(f"corpus file {path} does not exist: give the path of a SciFact-format JSONL corpus")
+        raise Ech0Error(f"file {path} does not exist: give the path of a JSONL file")
     with path.open(encoding="utf-8") as fh:
         for line_no, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
                 row = json.loads(line)
-                abstract = row["abstract"]
-                text = " ".join(abstract) if isinstance(abstract, list) else str(abstract)
-                yield Document(
-                    source=source,
-                    doc_id=str(row["doc_id"]),
-                    title=row.get("title", "").strip(),
-                    text=text.strip(),
-                    metadata={"structured": bool(row.get("structured", False))},
-                )
-            except (json.JSONDecodeError, KeyError) as exc:
+            except json.JSONDecodeError as exc:
                 raise Ech0Error(
-                    f"{path}:{line_no} is not a SciFact corpus row ({exc}); expected doc_id, title, abstract"
-                ) from exc
+                    f"{path}:{line_no} is not valid JSON ({exc}); each line must be one JSON object"
+                ) from None
+            if not isinstance(row, dict):
+                raise Ech0Error(f"{path}:{line_no} is a JSON {type(row).__name__}, not an object with named fields")
+            yield line_no, row
+
+
+def load_scifact(path: Path, source: str = "scifact") -> Iterator[Document]:
+    """Yield the documents of a SciFact-format JSONL corpus (`doc_id`, `title`, `abstract` as a list)."""
+    for line_no, row in jsonl_rows(path):
+        try:
+            abstract = row["abstract"]
+            text = " ".join(abstract) if isinstance(abstract, list) else str(abstract)
+            yield Document(
+                source=source,
+                doc_id=str(row["doc_id"]),
+                title=(row.get("title") or "").strip(),
+                text=text.strip(),
+                metadata={"structured": bool(row.get("structured", False))},
+            )
+        except KeyError as exc:
+            raise Ech0Error(f"{path}:{line_no} lacks {exc}: a SciFact corpus row has doc_id, title, abstract") from None
 
 
 def load_beir(path: Path, source: str) -> Iterator[Document]:
     """Yield the documents of a BEIR-format corpus (`_id`, `title`, `text`, optional `metadata`)."""
-    with path.open(encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                yield Document(
-                    source=source,
-                    doc_id=str(row["_id"]),
-                    title=(row.get("title") or "").strip(),
-                    text=str(row["text"]).strip(),
-                    metadata=row.get("metadata") or {},
-                )
-            except (json.JSONDecodeError, KeyError) as exc:
-                raise Ech0Error(
-                    f"{path}:{line_no} is not a BEIR corpus row ({exc}); expected _id, title, text"
-                ) from exc
+    for line_no, row in jsonl_rows(path):
+        try:
+            yield Document(
+                source=source,
+                doc_id=str(row["_id"]),
+                title=(row.get("title") or "").strip(),
+                text=str(row["text"]).strip(),
+                metadata=row.get("metadata") or {},
+            )
+        except KeyError as exc:
+            raise Ech0Error(f"{path}:{line_no} lacks {exc}: a BEIR corpus row has _id, title, text") from None
 
 
 def load_corpus(path: Path, source: str) -> Iterator[Document]:

@@ -112,6 +112,25 @@ class VectorIndex(Protocol):
     def close(self) -> None: ...
 
 
+def make_hit(
+    point_id: Any,
+    score: float,
+    payload: dict | None,
+    vector: Sequence[float],
+    query: Sequence[float],
+    with_vectors: bool,
+) -> Hit:
+    """A Hit from an engine's scored point: the relevance is the cosine of the query and the stored vector."""
+    vector = list(vector)
+    return Hit(
+        id=str(point_id),
+        score=float(score),
+        dense_score=dense_cosine(query, vector),
+        payload=dict(payload or {}),
+        vector=vector if with_vectors else None,
+    )
+
+
 def dense_cosine(query: Sequence[float], vector: Sequence[float]) -> float:
     """Cosine of two vectors (the engines store cosine vectors normalised; the query may not be)."""
     import numpy as np

@@ -18,7 +18,7 @@ from knowledge.index.base import (
     SearchFilters,
     SearchMode,
     SparseVector,
-    dense_cosine,
+    make_hit,
 )
 
 _META = "ech0-index.json"
@@ -129,19 +129,9 @@ class EdgeIndex:
             request = qe.QueryRequest(
                 limit=k, prefetches=prefetches, query=fusion, with_payload=True, with_vector=[DENSE]
             )
-        hits = []
-        for point in self._shard.query(request):
-            vector = list(point.vector[DENSE])
-            hits.append(
-                Hit(
-                    id=str(point.id),
-                    score=float(point.score),
-                    dense_score=dense_cosine(dense, vector),
-                    payload=dict(point.payload or {}),
-                    vector=vector if with_vectors else None,
-                )
-            )
-        return hits
+        return [
+            make_hit(p.id, p.score, p.payload, p.vector[DENSE], dense, with_vectors) for p in self._shard.query(request)
+        ]
 
     def payloads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         if not ids:

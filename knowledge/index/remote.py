@@ -16,7 +16,7 @@ from knowledge.index.base import (
     SearchFilters,
     SearchMode,
     SparseVector,
-    dense_cosine,
+    make_hit,
 )
 
 
@@ -124,19 +124,7 @@ class QdrantServerIndex:
                 query=m.RrfQuery(rrf=m.Rrf(k=self.rrf_k, weights=list(self.rrf_weights) if self.rrf_weights else None)),
                 **common,
             )
-        hits = []
-        for p in response.points:
-            vector = list(p.vector[DENSE])
-            hits.append(
-                Hit(
-                    id=str(p.id),
-                    score=float(p.score),
-                    dense_score=dense_cosine(dense_list, vector),
-                    payload=dict(p.payload or {}),
-                    vector=vector if with_vectors else None,
-                )
-            )
-        return hits
+        return [make_hit(p.id, p.score, p.payload, p.vector[DENSE], dense_list, with_vectors) for p in response.points]
 
     def payloads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         if not ids:

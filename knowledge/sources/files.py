@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from knowledge.corpus import Document
+from knowledge.corpus import Document, jsonl_rows
 from knowledge.errors import Ech0Error
 
 FileFormat = Literal["jsonl", "csv", "tsv"]
@@ -46,28 +45,12 @@ def load_documents(
         raise Ech0Error(f"{path}: unknown file type {path.suffix!r}; name it .jsonl, .csv or .tsv, or pass fmt=")
     if not path.is_file():
         raise Ech0Error(f"{path} does not exist: give the path of a JSONL or CSV file of documents")
-    rows = _jsonl_rows(path) if fmt == "jsonl" else _csv_rows(path, "\t" if fmt == "tsv" else ",", mapping)
+    rows = jsonl_rows(path) if fmt == "jsonl" else _csv_rows(path, "\t" if fmt == "tsv" else ",", mapping)
     try:
         for line_no, row in rows:
             yield _to_document(row, mapping, path, line_no, source, domain)
     except UnicodeDecodeError as exc:
         raise Ech0Error(f"{path} is not UTF-8 text ({exc}); convert it to UTF-8") from None
-
-
-def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise Ech0Error(
-                    f"{path}:{line_no} is not valid JSON ({exc}); each line must be one JSON object"
-                ) from None
-            if not isinstance(row, dict):
-                raise Ech0Error(f"{path}:{line_no} is a JSON {type(row).__name__}, not an object with named fields")
-            yield line_no, row
 
 
 def _csv_rows(path: Path, delimiter: str, mapping: FieldMapping) -> Iterator[tuple[int, dict[str, Any]]]:

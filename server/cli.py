@@ -10,7 +10,7 @@ import click
 import typer
 
 from knowledge.errors import Ech0Error
-from server.commands import compounds, evals, index, lab
+from server.commands import bench, compounds, evals, index, lab
 from server.commands.common import console, print_json, runtime
 
 app = typer.Typer(
@@ -26,6 +26,7 @@ app.add_typer(index.app, name="index")
 app.add_typer(compounds.app, name="compounds")
 app.add_typer(evals.app, name="eval")
 app.add_typer(lab.app, name="lab")
+app.add_typer(bench.app, name="bench")
 app.add_typer(config_app, name="config")
 app.add_typer(runs_app, name="runs")
 

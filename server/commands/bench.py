@@ -1,0 +1,50 @@
+"""`ech0 bench …`: ECH0's batch chemistry against plain RDKit loops, on the shipped molecules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from server.commands.common import print_json
+
+app = typer.Typer(help="Benchmark batch featurization and similarity search.", no_args_is_help=True)
+
+
+@app.command("featurize")
+def featurize(
+    n: int = typer.Option(2000, "--n", min=1, help="molecules: shipped natural products first, then approved drugs"),
+    featurizer: str = typer.Option("descriptors2d", "--featurizer", help="a registered featurizer"),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="processes for ours (default: the cores)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Molecules per second: a plain RDKit loop, then featurize_batch cold (process pool), then warm (cache)."""
+    from evals.bench.featurize import render, run
+    from labs.chemistry.features import get_featurizer
+
+    get_featurizer(featurizer)  # an unknown name fails here, before the baseline runs
+    result = run(n, featurizer, workers)
+    if as_json:
+        print_json(result)
+    else:
+        typer.echo(render(result))
+
+
+@app.command("similarity")
+def similarity(
+    queries: int = typer.Option(200, "--queries", min=1, help="approved drugs used as queries"),
+    k: int = typer.Option(10, "--k", min=1, max=1000, help="neighbours per query"),
+    csv: Path | None = typer.Option(None, "--csv", help="library CSV with a smiles column (default: shipped 5k NPs)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Top-k Tanimoto search over natural products: queries per second and p50 latency."""
+    from evals.bench.similarity import render, run
+    from knowledge.errors import Ech0Error
+
+    if csv is not None and not csv.is_file():
+        raise Ech0Error(f"no library CSV at {csv}: give a CSV file with a smiles column")
+    result = run(queries, k, csv)
+    if as_json:
+        print_json(result)
+    else:
+        typer.echo(render(result))

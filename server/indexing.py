@@ -73,7 +73,7 @@ def add_documents(
     """Ingest documents into the configured index (created if absent); unchanged chunks are skipped."""
     index = make_index(runtime.settings, runtime.embedder, create=True, path=index_path)
     try:
-        return ingest(
+        report = ingest(
             docs,
             runtime.embedder,
             index,
@@ -82,6 +82,9 @@ def add_documents(
             on_start=on_start,
             on_progress=on_progress,
         )
+        if report.embedded:
+            index.optimize()
+        return report
     finally:
         index.close()
 

@@ -109,6 +109,10 @@ class VectorIndex(Protocol):
         """Chunk counts per value of a keyword field."""
         ...
 
+    def optimize(self) -> None:
+        """Build the search structures after a bulk load (blocking where the engine does not do it itself)."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -147,5 +147,10 @@ class EdgeIndex:
         response = self._shard.facet(self._qe.FacetRequest(field, limit=limit, exact=True))
         return {str(h.value): int(h.count) for h in response.hits}
 
+    def optimize(self) -> None:
+        # qdrant-edge has no background optimizer: without this, search scans every point (measured at 50k
+        # chunks: p50 16.2 ms before, 2.5 ms after; the call took 47 s on 2 cores).
+        self._shard.optimize()
+
     def close(self) -> None:
         self._shard.close()

@@ -140,5 +140,9 @@ class QdrantServerIndex:
         response = self.client.facet(self.collection, key=field, limit=limit, exact=True)
         return {str(h.value): int(h.count) for h in response.hits}
 
+    def optimize(self) -> None:
+        # A Qdrant server runs its optimizers in the background; waiting for them would only block the caller.
+        return None
+
     def close(self) -> None:
         self.client.close()

@@ -1,0 +1,57 @@
+"""Smoke tests of the benchmark scripts at tiny sizes: the JSON contract, positive figures, consistent ratios."""
+
+import json
+
+import pytest
+
+from evals.bench import ingest as ingest_bench
+from evals.bench import search as search_bench
+
+
+def _positive(figures: dict, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        assert figures[key] > 0, key
+
+
+def test_ingest_bench_json(capsys):
+    ingest_bench.main(["--docs", "4", "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert result["benchmark"] == "ingest"
+    assert result["docs"] == 4 and result["chunks"] >= 4
+    assert result["full_corpus_docs"] == 5183 and result["slices"] >= 1
+    for side in ("ours", "baseline"):
+        figures = result[side]
+        _positive(figures, ("seconds", "docs_per_s", "chunks_per_s", "full_corpus_s", "cpu_per_wall"))
+        assert figures["docs_per_s"] == pytest.approx(result["docs"] / figures["seconds"], rel=0.01)
+        assert figures["chunks_per_s"] == pytest.approx(result["chunks"] / figures["seconds"], rel=0.01)
+        assert figures["full_corpus_s"] == pytest.approx(5183 / figures["docs_per_s"], rel=0.01)
+    assert result["baseline"]["encode_s"] + result["baseline"]["upsert_s"] <= result["baseline"]["seconds"] + 0.002
+    ours, base = result["ours"], result["baseline"]
+    assert result["ratio_docs_per_s"] == pytest.approx(ours["docs_per_s"] / base["docs_per_s"], abs=1e-3)
+    assert result["ratio_chunks_per_s"] == pytest.approx(ours["chunks_per_s"] / base["chunks_per_s"], abs=1e-3)
+    assert "abstracts/s" in ingest_bench.render(result)
+
+
+def test_search_bench_json(capsys):
+    argv = ["--sizes", "300", "--seed-chunks", "40", "--queries", "8", "--baseline-queries", "4", "--json"]
+    search_bench.main(argv)
+    result = json.loads(capsys.readouterr().out)
+    assert result["benchmark"] == "search"
+    assert result["seed_chunks"] == 40 and result["baseline_queries"] == 4
+    (row,) = result["results"]
+    assert row["size"] == 300 and row["synthetic"] == 260
+    assert 0 < row["mean_cos_to_seed"] < 1
+    assert 0 <= row["top_k_overlap"] <= 1
+    assert row["ours"]["queries"] == 8 and row["baseline"]["queries"] == 4
+    for side in ("ours", "baseline"):
+        _positive(row[side], ("build_s", "p50_ms", "p95_ms", "mean_ms"))
+        assert row[side]["p50_ms"] <= row[side]["p95_ms"]
+    assert row["ratio_p50"] == pytest.approx(row["baseline"]["p50_ms"] / row["ours"]["p50_ms"], abs=1e-3)
+    assert row["ratio_p95"] == pytest.approx(row["baseline"]["p95_ms"] / row["ours"]["p95_ms"], abs=1e-3)
+    (memory,) = result["memory"]
+    assert memory["size"] == 300
+    for side in ("ours", "baseline"):
+        assert memory[side]["backend"] == side and memory[side]["size"] == 300
+        assert 0 < memory[side]["data_rss_mb"] <= memory[side]["peak_rss_mb"]
+        _positive(memory[side], ("p50_ms", "p95_ms"))
+    assert "peak RSS" in search_bench.render(result)

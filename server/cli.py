@@ -10,7 +10,7 @@ import click
 import typer
 
 from knowledge.errors import Ech0Error
-from server.commands import bench, compounds, evals, index, lab
+from server.commands import bench, compounds, evals, index, lab, models
 from server.commands.common import console, print_json, runtime
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.add_typer(compounds.app, name="compounds")
 app.add_typer(evals.app, name="eval")
 app.add_typer(lab.app, name="lab")
 app.add_typer(bench.app, name="bench")
+app.add_typer(models.app, name="models")
 app.add_typer(config_app, name="config")
 app.add_typer(runs_app, name="runs")
 

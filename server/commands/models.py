@@ -106,12 +106,16 @@ def predict(
         table.add_column(column)
     for row in report.predictions:
         if row.error:
-            table.add_row(row.smiles, f"error: {row.error}", "", "", "", "")
+            table.add_row(row.smiles, "error (below)", "", "", "", "")
             continue
         extra = f"[{row.lower:.2f}, {row.upper:.2f}]" if regression and row.lower is not None else row.label or ""
         flag = "yes" if row.in_domain else "NO"
         table.add_row(row.smiles, f"{row.prediction:.3f}", extra, _fmt(row.std), _fmt(row.max_similarity), flag)
-    console().print(table)
+    out = console()
+    out.print(table)
+    for row in report.predictions:
+        if row.error:
+            out.print(f"row {row.row}: {row.error}", markup=False, highlight=False)
 
 
 @app.command("list")

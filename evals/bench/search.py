@@ -147,6 +147,7 @@ class Contender:
         started = time.perf_counter()
         for start in range(0, size, args.batch):
             self.index.upsert(data.points(start, min(size, start + args.batch)))
+        self.index.optimize()  # as an index build does: qdrant-edge builds its search structures only on request
         self.build_s = time.perf_counter() - started
         if self.index.count() != size:
             raise RuntimeError(f"{backend} holds {self.index.count()} points, expected {size}")

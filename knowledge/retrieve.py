@@ -139,8 +139,19 @@ class Retriever:
         self.sparse = sparse
         self._index_factory = index_factory
         self._index: VectorIndex | None = None
+        self._last_query: tuple[str, np.ndarray] | None = None
         self.min_score = min_score
         self.mode: SearchMode = mode if sparse is not None else "dense"
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        # A search, its MMR pass and the evidence sentences of each passage all need the same query vector.
+        # One read of the (query, vector) pair: parallel graph branches may replace it meanwhile.
+        query = query.strip()
+        last = self._last_query
+        if last is None or last[0] != query:
+            last = (query, self.embedder.embed_query(query))
+            self._last_query = last
+        return last[1]
 
     @property
     def index(self) -> VectorIndex:
@@ -161,7 +172,7 @@ class Retriever:
         mode = mode or self.mode
         sparse = self.sparse.embed_query(query) if self.sparse is not None and mode != "dense" else None
         hits = self.index.search(
-            self.embedder.embed_query(query),
+            self._query_vector(query),
             sparse,
             k=k * 4,  # several chunks per document: over-fetch, then keep each document's best
             filters=parse_filters(filters),
@@ -191,7 +202,7 @@ class Retriever:
         ranked = self.rank(query, k=k * 3 if mmr else k * 2, filters=filters, mode=mode, with_vectors=mmr is not None)
         relevant = [(p, v) for p, v in ranked if p.score >= self.min_score]
         if mmr is not None and relevant:
-            order = mmr_order(self.embedder.embed_query(query), np.array([v for _, v in relevant]), k, mmr)
+            order = mmr_order(self._query_vector(query), np.array([v for _, v in relevant]), k, mmr)
             relevant = [relevant[i] for i in order]
         return SearchResult(
             query=query.strip(),
@@ -207,7 +218,7 @@ class Retriever:
         if not texts:
             return []
         vectors = self.embedder.embed_documents(texts)
-        scores = vectors @ self.embedder.embed_query(query)
+        scores = vectors @ self._query_vector(query)
         top = sorted(np.argsort(-scores)[:n])
         return [
             EvidenceSentence(text=texts[i], span=passage.sentences[i], score=round(float(scores[i]), 4)) for i in top

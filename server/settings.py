@@ -17,9 +17,32 @@ from knowledge.data import DRUGCENTRAL_APPROVED, NPCLASSIFIER_5K, SCIFACT_CORPUS
 
 
 class LLMSettings(BaseModel):
-    backend: Literal["rules"] = Field(
-        "rules", description="planner/synthesizer backend; 'rules' is deterministic and needs no model"
+    backend: Literal["rules", "openai", "local"] = Field(
+        "rules",
+        description="planner/synthesizer backend: 'rules' is deterministic and needs no model; 'openai' is any "
+        "OpenAI-compatible endpoint (vLLM, the teacher, a hosted API); 'local' runs a small model on CPU",
     )
+    base_url: str = Field("http://localhost:8000/v1", description="OpenAI-compatible endpoint, for backend='openai'")
+    api_key: SecretStr | None = Field(None, description="API key of the endpoint (vLLM accepts any)")
+    model: str = Field("ech0-student", description="model name the endpoint serves")
+    temperature: float = Field(0.0, ge=0, le=2, description="sampling temperature of plan and answer calls")
+    timeout_s: float = Field(60.0, gt=0, description="seconds one LLM call may take")
+    fallback_to_rules: bool = Field(
+        False, description="when the endpoint cannot be reached, plan and write with the rules backend instead"
+    )
+    local_model: str | None = Field(
+        None, description="GGUF file or transformers directory for backend='local' (default: the shipped SmolLM2)"
+    )
+    max_replans: int = Field(1, ge=0, le=5, description="times the reflect step may send a run back to planning")
+    max_request_chars: int = Field(8000, ge=100, description="longest research request accepted")
+
+
+class ServerSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="address `ech0 serve` binds")
+    port: int = Field(8080, ge=1, le=65535, description="port `ech0 serve` listens on")
+    cors_origins: list[str] = Field(default_factory=list, description="origins allowed by CORS (none by default)")
+    rate_limit_per_minute: int = Field(120, ge=1, description="requests one API key may make per minute")
+    max_request_bytes: int = Field(1_000_000, ge=1024, description="largest request body accepted (413 above)")
 
 
 class KnowledgeSettings(BaseModel):
@@ -86,6 +109,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
     data: DataSettings = Field(default_factory=DataSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
 
     @classmethod
     def settings_customise_sources(

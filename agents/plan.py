@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -14,7 +14,18 @@ class PlanStep(BaseModel):
     purpose: str = Field(description="why this step is in the plan, for the report and the run record")
 
 
+class AnswerSpec(BaseModel):
+    """Where the short answer to a single-value question is found in a step's result."""
+
+    step: str = Field(description="id of the step whose result holds the value")
+    field: str = Field(description="dotted path into the step's data, e.g. 'value' or 'outputs.formula'")
+    form: Literal["value", "yes_if_at_most_one"] = Field(
+        "value", description="'yes_if_at_most_one': a Lipinski verdict from the violation count"
+    )
+
+
 class Plan(BaseModel):
     steps: list[PlanStep]
+    answers: list[AnswerSpec] = Field(default_factory=list, description="single values the request asks for")
     literature_query: str | None = None
     compounds: list[str] = Field(default_factory=list, description="compound names and SMILES found in the request")

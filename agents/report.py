@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -34,6 +34,7 @@ class Report(BaseModel):
     citations: list[Citation]
     sections: list[Section]
     notes: list[str] = Field(default_factory=list, description="what was not found or failed, stated plainly")
+    answer: Any = Field(None, description="the value a single-value question asked for (a list for several)")
 
     def numbering(self) -> dict[str, int]:
         return {c.id: i for i, c in enumerate(self.citations, 1)}
@@ -58,8 +59,19 @@ def citation_label(citation: Citation) -> str:
     return f"`{citation.id}` — {citation.title}"
 
 
+def format_answer(answer: Any) -> str:
+    if isinstance(answer, list) and answer and all(isinstance(x, list) and len(x) == 2 for x in answer):
+        return "[" + ", ".join(f"({i}, {j})" for i, j in answer) + "]"
+    if isinstance(answer, list):
+        return "; ".join(format_answer(a) for a in answer)
+    return f"`{answer}`" if isinstance(answer, str) and not answer.isalpha() else str(answer)
+
+
 def render_markdown(report: Report) -> str:
-    lines = ["# ECH0 research report", "", f"> {report.request}", ""]
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in report.request.strip().splitlines())
+    lines = ["# ECH0 research report", "", quoted, ""]
+    if report.answer is not None:
+        lines += [f"**Answer:** {format_answer(report.answer)}", ""]
     for section in report.sections:
         lines += [f"## {section.heading}", ""]
         for block in section.paragraphs:

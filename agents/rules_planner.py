@@ -6,7 +6,8 @@ import re
 from typing import Protocol
 
 from agents.mentions import find_names, find_smiles, remove_terms
-from agents.plan import Plan, PlanStep
+from agents.plan import AnswerSpec, Plan, PlanStep
+from agents.questions import STRUCTURAL_KINDS, Question, find_question
 from knowledge.errors import CompoundNotFoundError, Ech0Error
 
 
@@ -85,8 +86,22 @@ _GENERIC_OBJECTS = {
 _OBJECT = re.compile(r"\b(?:of|for)\s+(.+?)\s*[?.!]*$", re.IGNORECASE)
 
 
+# Answer-format instructions ("Give your answer as an integer.") carry no research content.
+_INSTRUCTION = re.compile(
+    r"^\s*(?:please\s+)?(?:give|provide|write|return|respond|reply|express|format|answer|report|output|only|"
+    r"do not|don't|use|state|show your)\b.{0,80}\b(?:answer|integer|number|comments?|format|list|tuples?|"
+    r"smiles|json|words?|explanation|only)\b",
+    re.IGNORECASE,
+)
+_PROPERTY_CUES = re.compile(
+    r"\b(propert(y|ies)|drug[- ]?likeness|drug[- ]?like|descriptors?|profile|lipinski|rule of (five|5))\b",
+    re.IGNORECASE,
+)
+_REFERS = re.compile(r"\b(the|this|that) (molecule|compound|structure|smiles)\b|\bits?\b", re.IGNORECASE)
+
+
 def _clauses(text: str) -> list[str]:
-    parts = re.split(r"(?<=[?!;])\s+|(?<=\.)\s+(?=[A-Z])|\s*\balso\b,?\s*", text)
+    parts = re.split(r"(?<=[?!;])\s+|(?<=\.)\s+(?=[A-Z])|\n\s*\n|\s*\balso\b,?\s*", text)
     return [p.strip() for p in parts if p and p.strip()]
 
 
@@ -94,13 +109,32 @@ def _content_words(text: str) -> list[str]:
     return [w for w in re.findall(r"[A-Za-z0-9][\w\-]*", text.lower()) if w not in _STOPWORDS]
 
 
+def _literature_query(clause: str, clause_names: list[str], has_structure: bool) -> str | None:
+    """The search text of a clause that asks about literature, or None for a pure chemistry clause."""
+    if _INSTRUCTION.search(clause):
+        return None
+    is_chem = bool(_CHEMISTRY_CUES.search(clause))
+    is_lit = bool(_LITERATURE_CUES.search(clause))
+    if is_chem and not is_lit:
+        if not clause_names and not has_structure:
+            _raise_unknown_compound(clause)
+        return None
+    query = re.sub(r"\s+", " ", _FILLER.sub(" ", clause)).strip(" ,.;:?!")
+    remaining = [w for w in _content_words(query) if w not in {n for c in clause_names for n in c.split()}]
+    if is_lit or len(remaining) >= 2:
+        return query if _content_words(query) else clause
+    return None
+
+
 def plan_request(request: str, names: CompoundNames) -> Plan:
     """Plan the tool calls a request needs.
 
-    Every compound named (store names) or drawn (SMILES) gets a record lookup (names only) and a property
-    calculation; clauses that ask about literature, or ask a question that is not a chemistry calculation,
-    become one literature search. Raises EmptyRequestError, InvalidSmilesError for a broken structure and
-    CompoundNotFoundError when a chemistry question names a compound nobody knows.
+    Single-value questions (structure, property, formula, SMILES, Lipinski) get the step that computes the
+    value and an answer spec. Every other compound named (store names) or drawn (SMILES) gets a record
+    lookup (names only) and a property calculation; clauses that ask about literature, or ask a question
+    that is not a chemistry calculation, become one literature search. "The molecule" or "it" in a clause
+    refers to the request's only structure. Raises EmptyRequestError, InvalidSmilesError for a broken
+    structure and CompoundNotFoundError when a chemistry question names a compound nobody knows.
     """
     text = request.strip()
     if not text:
@@ -108,38 +142,80 @@ def plan_request(request: str, names: CompoundNames) -> Plan:
             'empty request: ask a research question, e.g. "What is known about metformin and cancer?"'
         )
     smiles = find_smiles(text)
-    masked = remove_terms(text, smiles)
-    compound_names = find_names(masked, names.is_name)
+    compound_names = find_names(remove_terms(text, smiles), names.is_name)
 
+    questions: list[Question] = []
     literature_parts: list[str] = []
-    for clause in _clauses(masked):
-        clause_names = find_names(clause, names.is_name)
-        is_chem = bool(_CHEMISTRY_CUES.search(clause))
-        is_lit = bool(_LITERATURE_CUES.search(clause))
-        if is_chem and not is_lit:
-            if not clause_names and not smiles:
-                _raise_unknown_compound(clause)
+    for clause in _clauses(text):
+        clause_smiles = [s for s in smiles if s in clause]
+        masked = remove_terms(clause, clause_smiles)
+        clause_names = find_names(masked, names.is_name)
+        subject_smiles, subject_names = clause_smiles, clause_names
+        if not clause_smiles and not clause_names and _REFERS.search(masked):
+            subject_smiles = smiles if len(smiles) == 1 else []
+            subject_names = compound_names if len(compound_names) == 1 and not smiles else []
+        question = find_question(masked, subject_smiles, subject_names)
+        if question is not None:
+            questions.append(question)
             continue
-        query = _FILLER.sub(" ", clause)
-        query = re.sub(r"\s+", " ", query).strip(" ,.;:?!")
-        remaining = [w for w in _content_words(query) if w not in {n for c in clause_names for n in c.split()}]
-        if is_lit or len(remaining) >= 2:
-            literature_parts.append(query if _content_words(query) else clause)
+        query = _literature_query(masked, clause_names, bool(smiles))
+        if query:
+            literature_parts.append(query)
+    asked_about = {q.subject for q in questions} | {q.other for q in questions if q.other}
+    wants_properties = bool(_PROPERTY_CUES.search(remove_terms(text, smiles)))
 
     steps: list[PlanStep] = []
+    answers: list[AnswerSpec] = []
 
-    def add(tool: str, args: dict, purpose: str) -> None:
+    def add(tool: str, args: dict, purpose: str) -> str:
         steps.append(PlanStep(id=f"s{len(steps) + 1}", tool=tool, args=args, purpose=purpose))
+        return steps[-1].id
 
-    for name in compound_names:
-        add("compound_lookup", {"query": name}, f"record of {name} in the compound store")
-        add("compute_properties", {"compound": name}, f"RDKit properties of {name}")
-    for s in smiles:
-        add("compute_properties", {"compound": s}, f"RDKit properties of {s}")
+    lookups = {name: add("compound_lookup", {"query": name}, f"record of {name} in the compound store")
+               for name in compound_names}  # fmt: skip
+    properties: dict[str, str] = {}
+
+    def properties_step(compound: str) -> str:
+        if compound not in properties:
+            properties[compound] = add("compute_properties", {"compound": compound}, f"RDKit properties of {compound}")
+        return properties[compound]
+
+    for compound in compound_names + smiles:
+        if compound not in asked_about or wants_properties:
+            properties_step(compound)
+    for q in questions:
+        _plan_question(q, add, properties_step, lookups, answers)
     literature_query = "; ".join(literature_parts) or None
     if literature_query:
         add("literature_search", {"query": literature_query}, "literature evidence for the question")
-    return Plan(steps=steps, literature_query=literature_query, compounds=compound_names + smiles)
+    return Plan(steps=steps, answers=answers, literature_query=literature_query, compounds=compound_names + smiles)
+
+
+def _plan_question(q: Question, add, properties_step, lookups: dict[str, str], answers: list[AnswerSpec]) -> None:
+    if q.kind in STRUCTURAL_KINDS:
+        args: dict = {"compound": q.subject, "question": q.kind}
+        if q.element:
+            args["element"] = q.element
+        if q.atoms:
+            args["atom_a"], args["atom_b"] = q.atoms
+        if q.other:
+            args["other"] = q.other
+        step = add("structure_question", args, f"exact answer: {q.kind.replace('_', ' ')} of {q.subject}")
+        answers.append(AnswerSpec(step=step, field="value"))
+    elif q.kind == "smiles" and q.subject in lookups:
+        answers.append(AnswerSpec(step=lookups[q.subject], field="record.smiles"))
+    elif q.kind == "formula":
+        answers.append(AnswerSpec(step=properties_step(q.subject), field="outputs.formula"))
+    elif q.kind == "lipinski":
+        answers.append(
+            AnswerSpec(
+                step=properties_step(q.subject),
+                field="outputs.properties.lipinski_violations",
+                form="yes_if_at_most_one",
+            )
+        )
+    elif q.kind == "property" and q.prop:
+        answers.append(AnswerSpec(step=properties_step(q.subject), field=f"outputs.properties.{q.prop}"))
 
 
 def _raise_unknown_compound(clause: str) -> None:

@@ -20,6 +20,7 @@ class ResearchState(TypedDict, total=False):
     run_id: str
     request: str
     plan: list[dict[str, Any]]
+    answers: list[dict[str, Any]]  # AnswerSpec dicts: where the short answer is read from
     results: Annotated[list[StepResult], operator.add]
     report: dict[str, Any]
 

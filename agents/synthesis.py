@@ -117,7 +117,16 @@ def _literature_section(b: _Builder, data: dict[str, Any]) -> None:
     section.paragraphs.append("\n".join(items))
 
 
+def _structure_section(b: _Builder, data: dict[str, Any]) -> None:
+    compound = data["compound"]
+    heading = f"Compound: {compound['label']}" if compound.get("record_key") else f"Structure: {compound['label']}"
+    section = b.section(heading)
+    exp = b.cite("experiment", data["experiment_id"], data["title"])
+    section.paragraphs.append(b.claim(section, f"{data['statement']}.", [exp]))
+
+
 _RENDERERS = {
+    "structure_question": _structure_section,
     "compound_lookup": _compound_section,
     "compute_properties": _property_section,
     "literature_search": _literature_section,

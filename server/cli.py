@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -34,12 +35,29 @@ app.add_typer(runs_app, name="runs")
 
 @app.command()
 def ask(
-    request: str = typer.Argument(..., help="the research request, in plain language"),
+    request: str | None = typer.Argument(None, help="the research request, in plain language"),
     as_json: bool = typer.Option(False, "--json", help="print the report's JSON form"),
+    batch: Path | None = typer.Option(None, "--batch", help='JSONL of {"id", "request"} lines to answer in one run'),
+    out: Path | None = typer.Option(None, "--out", help="with --batch: JSONL file the results are appended to"),
 ) -> None:
-    """Answer a research request with a cited report."""
+    """Answer a research request with a cited report (or a whole batch of them with --batch/--out)."""
     from server.research import ask as run_ask
 
+    if batch is not None:
+        from server.batch import run_batch
+
+        if out is None:
+            raise Ech0Error("--batch needs --out: the JSONL file the results are written to")
+        summary = run_batch(batch, out)
+        typer.echo(
+            json.dumps(summary)
+            if as_json
+            else f"{summary['answered']} answered, {summary['failed']} failed, {summary['skipped']} already in {out}",
+            err=not as_json,
+        )
+        return
+    if request is None:
+        raise Ech0Error('no request: ech0 ask "QUESTION" or ech0 ask --batch IN.jsonl --out OUT.jsonl')
     rt = runtime()
     try:
         result = run_ask(rt, request)

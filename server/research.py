@@ -19,6 +19,7 @@ def ask(runtime: Runtime, request: str, run_id: str | None = None) -> dict[str, 
     return {
         "run_id": run_id,
         "request": request,
+        "answer": report.get("answer"),
         "report_markdown": report["report_markdown"],
         "claims": [{"text": c["text"], "citations": c["citations"], "section": c["section"]} for c in report["claims"]],
         "citations": report["citations"],

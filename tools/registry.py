@@ -64,6 +64,7 @@ def _load_builtin_tools() -> None:
     import tools.chemistry  # noqa: F401
     import tools.compounds  # noqa: F401
     import tools.literature  # noqa: F401
+    import tools.structure  # noqa: F401
 
 
 def list_tools() -> list[ToolSpec]:

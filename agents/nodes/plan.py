@@ -14,10 +14,9 @@ def make_plan_node(backend: Backend):
     def plan(state: ResearchState) -> Command[Literal["act", "synthesize"]]:
         result = backend.plan(state["request"])
         steps = [s.model_dump() for s in result.steps]
+        update = {"plan": steps, "answers": [a.model_dump() for a in result.answers]}
         if not steps:
-            return Command(update={"plan": steps}, goto="synthesize")
-        return Command(
-            update={"plan": steps}, goto=[Send("act", {"run_id": state["run_id"], "step": s}) for s in steps]
-        )
+            return Command(update=update, goto="synthesize")
+        return Command(update=update, goto=[Send("act", {"run_id": state["run_id"], "step": s}) for s in steps])
 
     return plan

@@ -64,8 +64,11 @@ def test_structure_question_and_literature_question_together():
         "How many rings are in the molecule c1ccc2ccccc2c1? Also, what is known about metformin?", Names()
     )
     tools = _calls(plan)
-    assert ("compute_properties", {"compound": "c1ccc2ccccc2c1"}) in tools
+    assert ("structure_question", {"compound": "c1ccc2ccccc2c1", "question": "rings"}) in tools
+    assert ("compute_properties", {"compound": "c1ccc2ccccc2c1"}) not in tools  # only what was asked
     assert ("literature_search", {"query": "metformin"}) in tools
+    ring_step = next(s.id for s in plan.steps if s.tool == "structure_question")
+    assert [a.model_dump() for a in plan.answers] == [{"step": ring_step, "field": "value", "form": "value"}]
 
 
 def test_pure_chemistry_request_has_no_literature_step():

@@ -34,7 +34,28 @@ def test_ask_json_contract(env, capsys):
     assert {"run_id", "report_markdown", "claims", "citations"} <= set(out)
     assert all({"kind", "id", "title"} <= set(c) for c in out["citations"])
     assert all({"text", "citations"} <= set(c) for c in out["claims"])
-    assert any(c["text"] == "Rings of c1ccc2ccccc2c1: 2." for c in out["claims"])
+    assert out["answer"] == 2
+    assert any(c["text"].startswith("c1ccc2ccccc2c1 has 2 rings") for c in out["claims"])
+
+
+def test_ask_batch_writes_one_row_per_request_and_resumes(env, tmp_path, capsys):
+    requests = tmp_path / "in.jsonl"
+    rows = [
+        {"id": "a", "request": "How many carbon atoms are in the molecule: CCO"},
+        {"id": "b", "request": "How many rings are in the molecule: C1CC1"},
+        {"id": "c", "request": "What is the molecular weight of C1CC(=O"},
+    ]
+    requests.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["ask", "--batch", str(requests), "--out", str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"answered": 2, "failed": 1, "skipped": 0}
+    results = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert results["a"]["answer"] == 2 and results["b"]["answer"] == 1
+    assert {"id", "answer", "report_markdown", "claims", "citations", "run_id"} <= set(results["a"])
+    assert results["c"]["answer"] is None and "C1CC(=O" in results["c"]["error"]
+    assert main(["ask", "--batch", str(requests), "--out", str(out), "--json"]) == 0  # rerun: nothing repeated
+    assert json.loads(capsys.readouterr().out)["skipped"] == 3
+    assert len(out.read_text().splitlines()) == 3
 
 
 def test_index_search_and_compounds_get(env, capsys):

@@ -1,0 +1,128 @@
+"""Single-value questions in a request: structural questions about a molecule and property look-ups (pure).
+
+A structural question (atoms of an element, rings, the bond path between two atoms, an atom mapping) is
+answered exactly by the chemistry lab; a property question (molecular weight, logP, formula, SMILES, a
+Lipinski verdict) by the property calculation or the compound record. Each one found becomes a plan step
+and an `AnswerSpec`, so that the report carries the value in its short `answer` field as well.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+QuestionKind = Literal[
+    "count_element", "heavy_atoms", "rings", "aromatic_rings", "shortest_path", "atom_mapping",
+    "property", "formula", "smiles", "lipinski",
+]  # fmt: skip
+STRUCTURAL_KINDS = {"count_element", "heavy_atoms", "rings", "aromatic_rings", "shortest_path", "atom_mapping"}
+
+_ELEMENT_WORDS = (
+    r"hydrogen|carbon|nitrogen|oxygen|fluorine|phosphorus|sulfur|sulphur|chlorine|bromine|iodine|boron|silicon|"
+    r"selenium|sodium|potassium|lithium|magnesium|calcium|iron|zinc|copper|platinum|arsenic"
+)
+_SYMBOL = r"(?:Cl|Br|Si|Se|Na|Li|Mg|Ca|Fe|Zn|Cu|Pt|As|[CHNOFPSIBK])"
+_ELEMENT_COUNT = [
+    re.compile(
+        rf"\b(?:how many|number of|count(?: the)?|total)\s+(?P<el>{_ELEMENT_WORDS})(?![- ]?bond)(?:\s+atoms?|s)?\b",
+        re.I,
+    ),
+    re.compile(rf"\b(?:how many|number of|count(?: the)?)\s+(?P<el>{_SYMBOL})\s+atoms?\b"),
+    re.compile(rf"\b(?:how many|number of)\s+atoms\s+of\s+(?P<el>{_ELEMENT_WORDS}|{_SYMBOL})\b", re.I),
+]
+_HEAVY = re.compile(r"\b(?:how many|number of|count(?: the)?)\s+(?:heavy|non-hydrogen)\s+atoms?\b", re.I)
+_AROMATIC_RINGS = re.compile(r"\b(?:how many|number of|count(?: the)?)\s+aromatic\s+rings?\b", re.I)
+_RINGS = re.compile(r"\b(?:how many|number of|count(?: the)?)\s+(?:\w+\s+)?rings?\b|\bring count\b", re.I)
+_SHORTEST = re.compile(
+    r"\bshortest (?:bond )?path\b|\bbonds?\b.{0,60}\bbetween\b.{0,40}(?:dummy|\*|asterisk|atoms?\s+\d)"
+    r"|\bdistance\b.{0,40}\bbetween\b.{0,40}(?:dummy|\*|asterisk)|\bbonds? separat",
+    re.I | re.S,
+)
+_ATOM_PAIR = re.compile(r"\batoms?\s+(?:index\s+)?(\d+)\s+(?:and|to)\s+(?:atom\s+)?(?:index\s+)?(\d+)\b", re.I)
+_MAPPING = re.compile(
+    r"\batom[- ]?mapping\b|\bmap(?:ping)?\s+(?:of\s+)?(?:the\s+|each\s+|every\s+)?atoms?\b|\bmap\b.{0,40}\bto\b"
+    r"|\bcorrespond(?:ing|ence)?\b.{0,30}\batoms?\b",
+    re.I | re.S,
+)
+_FORMULA = re.compile(r"\b(?:molecular|chemical|empirical)\s+formula\b", re.I)
+_SMILES_ASK = re.compile(r"\b(?:what is|what's|give|write|provide)\b.{0,30}\bsmiles\b", re.I)
+_LIPINSKI = re.compile(
+    r"\b(?:obey|obeys|pass|passes|satisf(?:y|ies)|compl(?:y|ies)|meet|meets|follow|follows|violate|violates|"
+    r"break|breaks)\b.{0,40}\b(?:lipinski|rule of (?:five|5)|ro5)\b",
+    re.I | re.S,
+)
+_PROPERTY_WORDS: dict[str, str] = {
+    r"molecular weight|molar mass|\bmw\b": "molecular_weight",
+    r"\blog ?p\b|\bclogp\b": "logp",
+    r"\btpsa\b|polar surface area": "tpsa",
+    r"h-?bond donors?|hydrogen[- ]bond donors?|\bhbd\b": "hbd",
+    r"h-?bond acceptors?|hydrogen[- ]bond acceptors?|\bhba\b": "hba",
+    r"rotatable bonds?": "rotatable_bonds",
+    r"\bqed\b|drug-?likeness score": "qed",
+    r"lipinski violations|violations of (?:lipinski|the rule of (?:five|5))": "lipinski_violations",
+    r"synthetic accessibility|\bsa score\b|\bsascore\b": "sa_score",
+}
+_VALUE_ASK = re.compile(r"\b(?:what is|what's|what are|how many|how much|give|report|calculate|compute)\b", re.I)
+
+
+@dataclass
+class Question:
+    kind: QuestionKind
+    subject: str  # a SMILES or a compound name
+    element: str | None = None
+    atoms: tuple[int, int] | None = None
+    other: str | None = None  # the second SMILES of an atom mapping
+    prop: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _element(clause: str) -> str | None:
+    for pattern in _ELEMENT_COUNT:
+        match = pattern.search(clause)
+        if match:
+            return match.group("el")
+    return None
+
+
+def _property(clause: str) -> str | None:
+    for pattern, name in _PROPERTY_WORDS.items():
+        if re.search(pattern, clause, re.I):
+            return name
+    return None
+
+
+def find_question(clause: str, smiles: list[str], names: list[str]) -> Question | None:
+    """The single-value question a clause asks, if any, about the clause's first SMILES or compound name.
+
+    `smiles` and `names` are the structures and known names in the clause (or, for a clause that says
+    "the molecule" or "it", the request's only one).
+    """
+    if _MAPPING.search(clause) and len(smiles) >= 2:
+        return Question("atom_mapping", smiles[0], other=smiles[1])
+    subject = smiles[0] if smiles else (names[0] if names else None)
+    if subject is None:
+        return None
+    if _SHORTEST.search(clause):
+        pair = _ATOM_PAIR.search(clause)
+        atoms = (int(pair.group(1)), int(pair.group(2))) if pair else None
+        return Question("shortest_path", subject, atoms=atoms)
+    if _HEAVY.search(clause):
+        return Question("heavy_atoms", subject)
+    element = _element(clause)
+    if element:
+        return Question("count_element", subject, element=element)
+    if _AROMATIC_RINGS.search(clause):
+        return Question("aromatic_rings", subject)
+    if _RINGS.search(clause):
+        return Question("rings", subject)
+    if _LIPINSKI.search(clause):
+        return Question("lipinski", subject, prop="lipinski_violations")
+    if _FORMULA.search(clause):
+        return Question("formula", subject)
+    if _SMILES_ASK.search(clause) and not smiles:
+        return Question("smiles", subject)
+    prop = _property(clause)
+    if prop and _VALUE_ASK.search(clause):
+        return Question("property", subject, prop=prop)
+    return None

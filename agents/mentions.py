@@ -23,13 +23,14 @@ def _strip_token(token: str) -> str:
     return token
 
 
-def find_smiles(text: str) -> list[str]:
+def find_smiles(text: str, loose: bool = False) -> list[str]:
     """SMILES strings in `text`, in order of appearance.
 
     A token counts when it is made of SMILES characters and atom symbols only, and either carries bond,
     branch or bracket marks, or has aromatic atoms and ring closures, or follows a cue word
     ("molecule", "SMILES"). Such a token that RDKit rejects raises InvalidSmilesError when it is clearly
     meant as a structure (marks or a cue word); a weak look-alike such as "CO2" or "p53" is ignored.
+    `loose` also takes bare tokens such as "CCCCCC" that parse, for text already known to ask about a structure.
     """
     found: list[str] = []
     words = text.split()
@@ -40,7 +41,7 @@ def find_smiles(text: str) -> list[str]:
         cued = i > 0 and words[i - 1].lower().strip("(") in _CUE_WORDS
         strong = cued or any(c in _STRONG_MARKS for c in token)
         weak = any(c.islower() for c in token) and any(c.isdigit() for c in token)
-        if not (strong or weak):
+        if not (strong or weak or loose):
             continue  # all-capital words like CNS or BBB are acronyms unless a cue word says otherwise
         try:
             to_mol(token)

@@ -28,7 +28,7 @@ _ELEMENT_COUNT = [
         rf"\b(?:how many|number of|count(?: the)?|total)\s+(?P<el>{_ELEMENT_WORDS})(?![- ]?bond)(?:\s+atoms?|s)?\b",
         re.I,
     ),
-    re.compile(rf"\b(?:how many|number of|count(?: the)?)\s+(?P<el>{_SYMBOL})\s+atoms?\b"),
+    re.compile(rf"\b(?i:how many|number of|count(?: the)?)\s+(?P<el>{_SYMBOL})\s+(?i:atoms?)\b"),
     re.compile(rf"\b(?:how many|number of)\s+atoms\s+of\s+(?P<el>{_ELEMENT_WORDS}|{_SYMBOL})\b", re.I),
 ]
 _HEAVY = re.compile(r"\b(?:how many|number of|count(?: the)?)\s+(?:heavy|non-hydrogen)\s+atoms?\b", re.I)
@@ -89,6 +89,28 @@ def _property(clause: str) -> str | None:
     for pattern, name in _PROPERTY_WORDS.items():
         if re.search(pattern, clause, re.I):
             return name
+    return None
+
+
+_ELEMENT_MENTION = re.compile(
+    rf"\b(?:(?:how many|number of|count(?: the)?)\s+(?:{_ELEMENT_WORDS})s?\b|(?:{_ELEMENT_WORDS})\s+atoms?\b)", re.I
+)
+
+
+def mask_element_words(text: str) -> str:
+    """Text without element mentions such as "nitrogen atoms", which are not compounds ("nitrogen" the drug)."""
+    return _ELEMENT_MENTION.sub(" ", text)
+
+
+def asks_single_value(clause: str) -> bool:
+    """Whether a clause asks a single-value question, whatever its subject."""
+    return find_question(clause, ["?"], []) is not None
+
+
+def find_mapping(text: str, smiles: list[str]) -> Question | None:
+    """An atom-mapping question anywhere in the request: its first two structures are the two writings."""
+    if len(smiles) >= 2 and _MAPPING.search(text):
+        return Question("atom_mapping", smiles[0], other=smiles[1])
     return None
 
 

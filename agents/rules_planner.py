@@ -7,7 +7,14 @@ from typing import Protocol
 
 from agents.mentions import find_names, find_smiles, remove_terms
 from agents.plan import AnswerSpec, Plan, PlanStep
-from agents.questions import STRUCTURAL_KINDS, Question, find_question
+from agents.questions import (
+    STRUCTURAL_KINDS,
+    Question,
+    asks_single_value,
+    find_mapping,
+    find_question,
+    mask_element_words,
+)
 from knowledge.errors import CompoundNotFoundError, Ech0Error
 
 
@@ -22,7 +29,7 @@ class CompoundNames(Protocol):
 _CHEMISTRY_CUES = re.compile(
     r"\b(propert(y|ies)|molecular weight|mw|log ?p|tpsa|polar surface|drug[- ]?likeness|drug[- ]?like|lipinski|"
     r"rule of (five|5)|qed|rings?|aromatic|h-?bond|hydrogen bond|donors?|acceptors?|rotatable|synthetic "
-    r"accessibility|sa score|descriptors?|formula|heavy atoms?|atoms?|bonds?|how many)\b",
+    r"accessibility|sa score|descriptors?|formula|heavy atoms?|atoms?|bonds?|how many|smiles|molecules?)\b",
     re.IGNORECASE,
 )
 _LITERATURE_CUES = re.compile(
@@ -142,18 +149,26 @@ def plan_request(request: str, names: CompoundNames) -> Plan:
             'empty request: ask a research question, e.g. "What is known about metformin and cancer?"'
         )
     smiles = find_smiles(text)
-    compound_names = find_names(remove_terms(text, smiles), names.is_name)
+    compound_names = find_names(mask_element_words(remove_terms(text, smiles)), names.is_name)
 
-    questions: list[Question] = []
+    mapping = find_mapping(remove_terms(text, smiles), smiles)
+    questions: list[Question] = [mapping] if mapping else []
     literature_parts: list[str] = []
     for clause in _clauses(text):
         clause_smiles = [s for s in smiles if s in clause]
         masked = remove_terms(clause, clause_smiles)
-        clause_names = find_names(masked, names.is_name)
+        if mapping and (clause_smiles or asks_single_value(masked)):
+            continue  # the mapping's structures and its instructions
+        clause_names = find_names(mask_element_words(masked), names.is_name)
         subject_smiles, subject_names = clause_smiles, clause_names
-        if not clause_smiles and not clause_names and _REFERS.search(masked):
-            subject_smiles = smiles if len(smiles) == 1 else []
-            subject_names = compound_names if len(compound_names) == 1 and not smiles else []
+        if not clause_smiles and not clause_names:
+            if _REFERS.search(masked):
+                subject_smiles = smiles if len(smiles) == 1 else []
+                subject_names = compound_names if len(compound_names) == 1 and not smiles else []
+            elif asks_single_value(masked):  # "… atoms in CCCCCC": a bare structure the strict finder skips
+                subject_smiles = find_smiles(masked, loose=True)
+                if subject_smiles:
+                    smiles.extend(s for s in subject_smiles if s not in smiles)
         question = find_question(masked, subject_smiles, subject_names)
         if question is not None:
             questions.append(question)

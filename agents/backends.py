@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from agents.plan import Plan
+from agents.plan import Plan, PlanStep
+from agents.reflect import Issue
 from agents.report import Report
 from agents.rules_planner import CompoundNames, plan_request
 from agents.synthesis import synthesize_report
@@ -15,7 +16,26 @@ class Backend(Protocol):
 
     def plan(self, request: str) -> Plan: ...
 
+    def replan(self, request: str, results: list[dict[str, Any]], issues: list[Issue], attempt: int) -> Plan | None:
+        """New steps for the retryable issues, or None when nothing better can be tried."""
+        ...
+
     def synthesize(self, run_id: str, request: str, results: list[dict[str, Any]]) -> Report: ...
+
+
+def split_literature_retries(results: list[dict[str, Any]], issues: list[Issue]) -> list[PlanStep]:
+    """A compound literature query that found nothing is searched again part by part."""
+    by_step = {r["step_id"]: r for r in results}
+    steps: list[PlanStep] = []
+    for issue in issues:
+        if not issue.retryable or issue.tool != "literature_search":
+            continue
+        query = by_step[issue.step_id]["args"]["query"]
+        for part in (p.strip() for p in query.split(";")):
+            if part and part != query:
+                purpose = f"retry of {issue.step_id}: search one part of the question"
+                steps.append(PlanStep(id="", tool="literature_search", args={"query": part}, purpose=purpose))
+    return steps
 
 
 class RulesBackend:
@@ -28,6 +48,10 @@ class RulesBackend:
 
     def plan(self, request: str) -> Plan:
         return plan_request(request, self.names)
+
+    def replan(self, request: str, results: list[dict[str, Any]], issues: list[Issue], attempt: int) -> Plan | None:
+        steps = split_literature_retries(results, issues)
+        return Plan(steps=steps) if steps else None
 
     def synthesize(self, run_id: str, request: str, results: list[dict[str, Any]]) -> Report:
         return synthesize_report(run_id, request, results)

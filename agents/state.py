@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, NotRequired, TypedDict
 
 
 class StepResult(TypedDict):
@@ -14,6 +14,7 @@ class StepResult(TypedDict):
     data: dict[str, Any] | None
     error: str | None
     seconds: float
+    rejected: NotRequired[bool]  # an expensive step a person declined to approve
 
 
 class ResearchState(TypedDict, total=False):
@@ -22,6 +23,9 @@ class ResearchState(TypedDict, total=False):
     plan: list[dict[str, Any]]
     answers: list[dict[str, Any]]  # AnswerSpec dicts: where the short answer is read from
     results: Annotated[list[StepResult], operator.add]
+    attempt: int  # re-plans so far
+    issues: list[dict[str, Any]]  # the last reflection's findings (Issue dicts)
+    superseded: list[str]  # steps a re-plan retried: the report uses the retries instead
     report: dict[str, Any]
 
 

@@ -38,6 +38,18 @@ class StepRow(_Base):
     seconds: Mapped[float] = mapped_column(Float)
 
 
+class RunStatusRow(_Base):
+    """Where a run stands: running, awaiting_approval, done or failed (completed runs also have a RunRow)."""
+
+    __tablename__ = "run_status"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
 class RunStore:
     def __init__(self, url: str) -> None:
         self.engine = create_engine(url)
@@ -106,7 +118,33 @@ class RunStore:
                 ],
             }
 
-    def list_runs(self, limit: int = 20) -> list[dict[str, Any]]:
+    def set_status(self, run_id: str, request: str, status: str, detail: dict[str, Any] | None = None) -> None:
+        with Session(self.engine) as session, session.begin():
+            row = session.get(RunStatusRow, run_id)
+            if row is None:
+                row = RunStatusRow(id=run_id, request=request)
+                session.add(row)
+            row.status, row.detail, row.updated_at = status, detail or {}, datetime.now(UTC)
+
+    def status(self, run_id: str) -> dict[str, Any] | None:
         with Session(self.engine) as session:
-            rows = session.scalars(select(RunRow).order_by(RunRow.created_at.desc()).limit(limit))
-            return [{"run_id": r.id, "request": r.request, "created_at": r.created_at.isoformat()} for r in rows]
+            row = session.get(RunStatusRow, run_id)
+            if row is None:
+                return None
+            return {"run_id": row.id, "request": row.request, "status": row.status, "detail": row.detail,
+                    "updated_at": row.updated_at.isoformat()}  # fmt: skip
+
+    def list_runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """Recent runs, newest first, with their status (runs recorded before statuses existed read 'done')."""
+        with Session(self.engine) as session:
+            statuses = {r.id: r for r in session.scalars(select(RunStatusRow))}
+            done = {r.id: r for r in session.scalars(select(RunRow))}
+            rows = [
+                {"run_id": i, "request": r.request, "created_at": r.created_at.isoformat(),
+                 "status": statuses[i].status if i in statuses else "done"}
+                for i, r in done.items()
+            ] + [
+                {"run_id": i, "request": r.request, "created_at": r.updated_at.isoformat(), "status": r.status}
+                for i, r in statuses.items() if i not in done
+            ]  # fmt: skip
+        return sorted(rows, key=lambda r: r["created_at"], reverse=True)[:limit]

@@ -152,10 +152,18 @@ class Runtime:
         from langgraph.checkpoint.sqlite import SqliteSaver
 
         from agents.graph import build_graph
+        from tools.registry import approval_reason
 
         conn = sqlite3.connect(self.settings.data_dir / "checkpoints.db", check_same_thread=False)
         self._closers.append(conn.close)
-        return build_graph(self.backend, self.tools, self.runs, checkpointer=SqliteSaver(conn))
+        return build_graph(
+            self.backend,
+            self.tools,
+            self.runs,
+            checkpointer=SqliteSaver(conn),
+            approval_reason=approval_reason,
+            max_replans=self.settings.llm.max_replans,
+        )
 
     def close(self) -> None:
         if "retriever" in self.__dict__ and self.retriever._index is not None:

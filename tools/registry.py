@@ -43,18 +43,25 @@ class ToolSpec:
     description: str
     args_schema: type[BaseModel]
     run: Callable[..., dict[str, Any]]  # (ctx, **args) -> data
+    # (args) -> why the call needs a person's approval, or None: training, fine-tuning, large acquisitions
+    expensive: Callable[[dict[str, Any]], str | None] | None = None
 
 
 _TOOLS: dict[str, ToolSpec] = {}
 
 
-def register_tool(name: str, description: str, args_schema: type[BaseModel]):
-    """Decorator: register `fn(ctx, **args) -> data dict` as a tool."""
+def register_tool(
+    name: str,
+    description: str,
+    args_schema: type[BaseModel],
+    expensive: Callable[[dict[str, Any]], str | None] | None = None,
+):
+    """Decorator: register `fn(ctx, **args) -> data dict` as a tool; `expensive(args)` says when to ask first."""
 
     def decorator(fn: Callable[..., dict[str, Any]]):
         if name in _TOOLS:
             raise ValueError(f"tool {name!r} is registered twice")
-        _TOOLS[name] = ToolSpec(name, description, args_schema, fn)
+        _TOOLS[name] = ToolSpec(name, description, args_schema, fn, expensive)
         return fn
 
     return decorator
@@ -87,5 +94,12 @@ def _bind(spec: ToolSpec, ctx: ToolContext) -> BaseTool:
 
 
 def build_tools(ctx: ToolContext) -> dict[str, BaseTool]:
-    """Every registered tool, bound to the runtime's core objects."""
+    """Every registered tool, bound to the runtime's core objects (the agent's allowlist)."""
     return {spec.name: _bind(spec, ctx) for spec in list_tools()}
+
+
+def approval_reason(tool: str, args: dict[str, Any]) -> str | None:
+    """Why a planned call needs approval before it runs, or None when it may run at once."""
+    _load_builtin_tools()
+    spec = _TOOLS.get(tool)
+    return spec.expensive(args) if spec is not None and spec.expensive is not None else None

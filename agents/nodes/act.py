@@ -1,29 +1,45 @@
-"""act: run one planned tool call (branches run in parallel) and record its typed outcome."""
+"""act: run one planned tool call (branches run in parallel) and record its typed outcome.
+
+A call the tool registry marks expensive (training, fine-tuning, a large acquisition) first pauses the run
+with a LangGraph interrupt; it runs only once a person approves it, and a rejection is recorded as such.
+"""
 
 from __future__ import annotations
 
 import time
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from langchain_core.tools import BaseTool
-from langgraph.types import Command
+from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
 from agents.state import StepInput, StepResult
 
 
-def make_act_node(tools: dict[str, BaseTool]):
-    def act(payload: StepInput) -> Command[Literal["synthesize"]]:
+def _run(tools: dict[str, BaseTool], step: dict[str, Any]) -> dict[str, Any]:
+    tool = tools.get(step["tool"])
+    if tool is None:  # only allowlisted tools run; a plan naming anything else gets a typed failure
+        return {"ok": False, "data": None, "error": f"unknown tool {step['tool']!r}: not in the tool allowlist"}
+    try:
+        return tool.invoke(step["args"])
+    except ValidationError as exc:  # the planner produced arguments the tool's schema rejects
+        return {"ok": False, "data": None, "error": f"invalid arguments: {exc.errors()[0]['msg']}"}
+
+
+def make_act_node(tools: dict[str, BaseTool], approval_reason: Callable[[str, dict], str | None]):
+    def act(payload: StepInput) -> Command[Literal["reflect"]]:
         step = payload["step"]
         started = time.perf_counter()
-        tool = tools.get(step["tool"])
-        if tool is None:
-            outcome = {"ok": False, "data": None, "error": f"unknown tool {step['tool']!r}"}
+        rejected = False
+        reason = approval_reason(step["tool"], step["args"])
+        decision = interrupt({"step": step, "reason": reason}) if reason else {"approved": True}
+        if not decision.get("approved"):
+            rejected = True
+            why = decision.get("comment") or "no reason given"
+            outcome = {"ok": False, "data": None, "error": f"not run: approval was refused ({why})"}
         else:
-            try:
-                outcome = tool.invoke(step["args"])
-            except ValidationError as exc:  # the planner produced arguments the tool's schema rejects
-                outcome = {"ok": False, "data": None, "error": f"invalid arguments: {exc.errors()[0]['msg']}"}
+            outcome = _run(tools, step)
         result = StepResult(
             step_id=step["id"],
             tool=step["tool"],
@@ -33,6 +49,8 @@ def make_act_node(tools: dict[str, BaseTool]):
             error=outcome.get("error"),
             seconds=round(time.perf_counter() - started, 3),
         )
-        return Command(update={"results": [result]}, goto="synthesize")
+        if rejected:
+            result["rejected"] = True
+        return Command(update={"results": [result]}, goto="reflect")
 
     return act

@@ -11,12 +11,12 @@ from agents.state import ResearchState
 
 
 def make_plan_node(backend: Backend):
-    def plan(state: ResearchState) -> Command[Literal["act", "synthesize"]]:
+    def plan(state: ResearchState) -> Command[Literal["act", "reflect"]]:
         result = backend.plan(state["request"])
         steps = [s.model_dump() for s in result.steps]
         update = {"plan": steps, "answers": [a.model_dump() for a in result.answers]}
         if not steps:
-            return Command(update=update, goto="synthesize")
+            return Command(update=update, goto="reflect")
         return Command(update=update, goto=[Send("act", {"run_id": state["run_id"], "step": s}) for s in steps])
 
     return plan

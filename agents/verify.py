@@ -1,0 +1,70 @@
+"""Claim verification: a claim stays only if its citations resolve and its numbers are in what it cites (pure).
+
+The rules synthesizer writes claims from tool outputs, so they pass by construction; an LLM synthesizer can
+misquote a value or invent a source, and those claims are dropped and listed in the notes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from agents.report import Report
+
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?![\w.])")
+# Numbers that are labels rather than values: years, reference markers, ring sizes in SMILES…
+_IGNORED = re.compile(r"`[^`]*`|\[\d+\]|\b(?:19|20)\d\d\b|[A-Za-z]+\d+[A-Za-z\d]*")
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(n) for n in _NUMBER.findall(_IGNORED.sub(" ", text))]
+
+
+def _source_numbers(source: Any) -> list[float]:
+    return _numbers(json.dumps(source, ensure_ascii=False, default=str))
+
+
+def _matches(value: float, pool: list[float]) -> bool:
+    # A value stated with fewer decimals than the source still matches (129.2 for 129.17).
+    return any(abs(value - v) <= max(0.051, abs(v) * 0.005) for v in pool)
+
+
+def verify_report(report: Report, sources: dict[str, Any]) -> Report:
+    """Drop claims with an unresolvable citation or a number none of their cited sources contains.
+
+    `sources` maps citation ids to the tool data (or document text) they stand for.
+    """
+    known = {c.id for c in report.citations}
+    kept = []
+    for claim in report.claims:
+        missing = [c for c in claim.citations if c not in known or c not in sources]
+        if not claim.citations or missing:
+            report.notes.append(f"Dropped an unsupported claim (no resolvable source): {claim.text!r}")
+            continue
+        pool = [n for c in claim.citations for n in _source_numbers(sources[c])]
+        wrong = [n for n in _numbers(claim.text) if not _matches(n, pool)]
+        if wrong:
+            report.notes.append(
+                f"Dropped a claim whose numbers {wrong} are not in the sources it cites: {claim.text!r}"
+            )
+            continue
+        kept.append(claim)
+    report.claims = kept
+    return report
+
+
+def citation_sources(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Citation id → the data behind it, from successful step results."""
+    sources: dict[str, Any] = {}
+    for r in results:
+        data = r.get("data") or {}
+        if not r["ok"]:
+            continue
+        if "experiment_id" in data:
+            sources[data["experiment_id"]] = {"data": data, "args": r["args"]}
+        if "key" in data and "record" in data:
+            sources[data["key"]] = data["record"]
+        for passage in data.get("passages", []):
+            sources[passage["doc_key"]] = passage
+    return sources

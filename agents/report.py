@@ -8,9 +8,10 @@ from pydantic import BaseModel, Field
 
 
 class Citation(BaseModel):
-    kind: Literal["document", "compound", "experiment"]
+    kind: Literal["document", "compound", "experiment", "model"]
     id: str = Field(
-        description="'scifact:4983' for a document, 'drugcentral:1725' for a compound, 'exp-…' for an experiment"
+        description="'scifact:4983' for a document, 'drugcentral:1725' for a compound, 'exp-…' for an experiment, "
+        "'admet-solubility@2' for a model version"
     )
     title: str
     detail: dict = Field(default_factory=dict, description="e.g. the cited sentence spans of a document")

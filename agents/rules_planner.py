@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
+from agents.intents import find_intents
 from agents.mentions import find_names, find_smiles, remove_terms
 from agents.plan import AnswerSpec, Plan, PlanStep
 from agents.questions import (
@@ -36,6 +37,11 @@ _LITERATURE_CUES = re.compile(
     r"\b(literature|papers?|stud(y|ies)|evidence|known|research|publications?|reported|reports?|trials?|"
     r"say|says|effects?|associated|association|risk|mechanisms?|review|abstracts?|pubmed|findings?|"
     r"why|whether|does|do|is there|are there|linked|role)\b",
+    re.IGNORECASE,
+)
+_STRONG_LITERATURE_CUES = re.compile(
+    r"\b(literature|papers?|stud(y|ies)|evidence|known|research|publications?|reported|trials?|say|says|review|"
+    r"abstracts?|pubmed|findings?)\b",
     re.IGNORECASE,
 )
 # Request phrasing that carries no search content.
@@ -116,14 +122,16 @@ def _content_words(text: str) -> list[str]:
     return [w for w in re.findall(r"[A-Za-z0-9][\w\-]*", text.lower()) if w not in _STOPWORDS]
 
 
-def _literature_query(clause: str, clause_names: list[str], has_structure: bool) -> str | None:
+def _literature_query(clause: str, clause_names: list[str], has_compounds: bool) -> str | None:
     """The search text of a clause that asks about literature, or None for a pure chemistry clause."""
     if _INSTRUCTION.search(clause):
         return None
-    is_chem = bool(_CHEMISTRY_CUES.search(clause))
-    is_lit = bool(_LITERATURE_CUES.search(clause))
+    has_intent = bool(find_intents(clause, True))
+    is_chem = bool(_CHEMISTRY_CUES.search(clause)) or has_intent
+    # "does it have alerts?" asks a lab, not the literature: an intent clause needs an explicit literature cue
+    is_lit = bool((_STRONG_LITERATURE_CUES if has_intent else _LITERATURE_CUES).search(clause))
     if is_chem and not is_lit:
-        if not clause_names and not has_structure:
+        if not clause_names and not has_compounds:
             _raise_unknown_compound(clause)
         return None
     query = re.sub(r"\s+", " ", _FILLER.sub(" ", clause)).strip(" ,.;:?!")
@@ -173,11 +181,15 @@ def plan_request(request: str, names: CompoundNames) -> Plan:
         if question is not None:
             questions.append(question)
             continue
-        query = _literature_query(masked, clause_names, bool(smiles))
+        query = _literature_query(masked, clause_names, bool(smiles or compound_names))
         if query:
             literature_parts.append(query)
+    masked_text = remove_terms(text, smiles)
+    intents = find_intents(masked_text, bool(compound_names or smiles))
     asked_about = {q.subject for q in questions} | {q.other for q in questions if q.other}
-    wants_properties = bool(_PROPERTY_CUES.search(remove_terms(text, smiles)))
+    if intents.per_compound:
+        asked_about |= set(compound_names) | set(smiles)
+    wants_properties = bool(_PROPERTY_CUES.search(masked_text))
 
     steps: list[PlanStep] = []
     answers: list[AnswerSpec] = []
@@ -200,6 +212,11 @@ def plan_request(request: str, names: CompoundNames) -> Plan:
             properties_step(compound)
     for q in questions:
         _plan_question(q, add, properties_step, lookups, answers)
+    for compound in compound_names + smiles:
+        for tool, args in intents.per_compound:
+            add(tool, {"compound": compound, **args}, f"{tool.replace('_', ' ')} for {compound}")
+    for tool, args in intents.standalone:
+        add(tool, args, tool.replace("_", " "))
     literature_query = "; ".join(literature_parts) or None
     if literature_query:
         add("literature_search", {"query": literature_query}, "literature evidence for the question")

@@ -125,7 +125,87 @@ def _structure_section(b: _Builder, data: dict[str, Any]) -> None:
     section.paragraphs.append(b.claim(section, f"{data['statement']}.", [exp]))
 
 
+def _heading(compound: dict[str, Any]) -> str:
+    return f"Compound: {compound['label']}" if compound.get("record_key") else f"Structure: {compound['label']}"
+
+
+def _admet_section(b: _Builder, data: dict[str, Any]) -> None:
+    section = b.section(_heading(data["compound"]))
+    for trained in data.get("trained", []):
+        section.paragraphs.append(
+            f"Trained the {trained['endpoint']} model {trained['model']} on {trained['n']} measured compounds "
+            f"(scaffold split): {', '.join(f'{k} {v:.3f}' for k, v in trained['metrics'].items() if v is not None)}."
+        )
+    rows = ["| Endpoint | Prediction | Uncertainty | In domain | Model |", "|---|---|---|---|---|"]
+    for p in data["predictions"]:
+        ref = b.cite("model", p["model"], f"{p['model']}: {p['endpoint_label']} model")
+        if p["task"] == "regression":
+            value = f"{p['prediction']}{' ' + p['unit'] if p['unit'] else ''}"
+            spread = f"interval [{p['lower']:.2f}, {p['upper']:.2f}]" if p["lower"] is not None else f"± {p['std']:.2f}"
+        else:
+            value = f"{p['class']} (p = {p['prediction']})"
+            spread = f"ensemble std {p['std']:.2f}" if p["std"] is not None else "—"
+        domain = "yes" if p["in_domain"] else f"no (nearest training compound {p['similarity']:.2f})"
+        b.claim(section, f"Predicted {p['endpoint_label']} of {p['label']}: {value}; {spread}.", [ref])
+        rows.append(f"| {p['endpoint_label']} | {value} | {spread} | {domain} | {b.report.refs([ref])} |")
+    section.paragraphs.append("Predicted with ECH0's property models:\n\n" + "\n".join(rows))
+
+
+def _train_section(b: _Builder, data: dict[str, Any]) -> None:
+    section = b.section("Models")
+    ref = b.cite("model", data["model"], f"{data['model']}: {data['endpoint']} model")
+    metrics = ", ".join(f"{k} {v:.3f}" for k, v in data["metrics"].items() if v is not None)
+    base = ", ".join(f"{k} {v:.3f}" for k, v in data["baseline"].items() if v is not None)
+    text = f"Trained {data['model']} on {data['n']} compounds (scaffold split): {metrics}; Morgan RF baseline {base}."
+    section.paragraphs.append(b.claim(section, text, [ref]))
+
+
+def _toxicity_section(b: _Builder, data: dict[str, Any]) -> None:
+    compound = data["compound"]
+    section = b.section(_heading(compound))
+    exp = b.cite("experiment", data["experiment_id"], data["title"])
+    out = data["outputs"]
+    if not out["alerts"]:
+        text = f"No structural alerts ({', '.join(out['catalogs'])}) match {compound['label']}."
+    else:
+        names = _join([f"{a['alert']} ({a['catalog']})" for a in out["alerts"]], limit=8)
+        text = f"{compound['label']} matches {out['n_alerts']} structural alerts: {names}."
+    section.paragraphs.append(b.claim(section, text, [exp]))
+
+
+def _similarity_section(b: _Builder, data: dict[str, Any]) -> None:
+    compound = data["compound"]
+    section = b.section(f"Similar to {compound['label']}")
+    if not data["hits"]:
+        section.paragraphs.append(f"No similar compounds were found in {data['library']}.")
+        return
+    items = []
+    for hit in data["hits"]:
+        ref = b.cite("compound", hit["key"], hit["title"])
+        claim = b.claim(section, f"{hit['label']}: Tanimoto {hit['similarity']}", [ref])
+        items.append(f"- {claim} — `{hit['smiles']}`")
+    section.paragraphs.append(f"Nearest compounds ({data['method']}):\n\n" + "\n".join(items))
+
+
+def _np_section(b: _Builder, data: dict[str, Any]) -> None:
+    compound = data["compound"]
+    section = b.section(_heading(compound))
+    exp = b.cite("experiment", data["experiment_id"], data["title"])
+    section.paragraphs.append(b.claim(section, f"NP-likeness of {compound['label']}: {data['np_likeness']}.", [exp]))
+    refs = [b.cite("compound", n["key"], n["title"]) for n in data["neighbours"]]
+    levels = [f"{level.removeprefix('np_')} {c['value']} (confidence {c['confidence']})"
+              for level, c in data["classes"].items() if c["value"]]  # fmt: skip
+    if levels:
+        text = f"NPClassifier classes of {compound['label']}: {'; '.join(levels)}, by {data['method']}."
+        section.paragraphs.append(b.claim(section, text, [exp, *refs]))
+
+
 _RENDERERS = {
+    "predict_admet": _admet_section,
+    "train_admet_model": _train_section,
+    "toxicity_alerts": _toxicity_section,
+    "similarity_search": _similarity_section,
+    "classify_natural_product": _np_section,
     "structure_question": _structure_section,
     "compound_lookup": _compound_section,
     "compute_properties": _property_section,

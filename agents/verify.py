@@ -30,7 +30,7 @@ def _matches(value: float, pool: list[float]) -> bool:
     return any(abs(value - v) <= max(0.051, abs(v) * 0.005) for v in pool)
 
 
-def verify_report(report: Report, sources: dict[str, Any]) -> Report:
+def verify_report(report: Report, sources: dict[str, list[Any]]) -> Report:
     """Drop claims with an unresolvable citation or a number none of their cited sources contains.
 
     `sources` maps citation ids to the tool data (or document text) they stand for.
@@ -54,17 +54,27 @@ def verify_report(report: Report, sources: dict[str, Any]) -> Report:
     return report
 
 
-def citation_sources(results: list[dict[str, Any]]) -> dict[str, Any]:
-    """Citation id → the data behind it, from successful step results."""
-    sources: dict[str, Any] = {}
+def citation_sources(results: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Citation id → every piece of tool data behind it, from successful step results."""
+    sources: dict[str, list[Any]] = {}
+
+    def add(key: str, value: Any) -> None:
+        sources.setdefault(key, []).append(value)
+
     for r in results:
         data = r.get("data") or {}
         if not r["ok"]:
             continue
         if "experiment_id" in data:
-            sources[data["experiment_id"]] = {"data": data, "args": r["args"]}
+            add(data["experiment_id"], {"data": data, "args": r["args"]})
         if "key" in data and "record" in data:
-            sources[data["key"]] = data["record"]
+            add(data["key"], data["record"])
         for passage in data.get("passages", []):
-            sources[passage["doc_key"]] = passage
+            add(passage["doc_key"], passage)
+        for prediction in data.get("predictions", []):
+            add(prediction["model"], prediction)
+        if "metrics" in data and "model" in data:
+            add(data["model"], data)
+        for hit in data.get("hits", []) + data.get("neighbours", []):
+            add(hit["key"], hit)
     return sources

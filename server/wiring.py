@@ -133,15 +133,27 @@ class Runtime:
 
     @cached_property
     def tools(self):
-        from tools.registry import ToolContext, build_tools
+        from tools.registry import build_tools
 
-        ctx = ToolContext(
+        return build_tools(self.tool_context)
+
+    @cached_property
+    def tool_context(self):
+        from tools.registry import ToolContext
+
+        return ToolContext(
             retriever=self.retriever,
             compounds=self.compounds,
             labs=self.labs,
             top_k=self.settings.knowledge.top_k,
+            models_dir=self.settings.data_dir / "models",
         )
-        return build_tools(ctx)
+
+    @cached_property
+    def approval_reason(self):
+        from tools.registry import approval_check
+
+        return approval_check(self.tool_context)
 
     @cached_property
     def backend(self) -> Backend:
@@ -152,7 +164,6 @@ class Runtime:
         from langgraph.checkpoint.sqlite import SqliteSaver
 
         from agents.graph import build_graph
-        from tools.registry import approval_reason
 
         conn = sqlite3.connect(self.settings.data_dir / "checkpoints.db", check_same_thread=False)
         self._closers.append(conn.close)
@@ -161,7 +172,7 @@ class Runtime:
             self.tools,
             self.runs,
             checkpointer=SqliteSaver(conn),
-            approval_reason=approval_reason,
+            approval_reason=self.approval_reason,
             max_replans=self.settings.llm.max_replans,
         )
 

@@ -8,7 +8,8 @@ can work around: it propagates, and the user is told how to build the index.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from langchain_core.tools import BaseTool, StructuredTool
@@ -35,6 +36,8 @@ class ToolContext:
     compounds: CompoundStore
     labs: LabRunner
     top_k: int = 5
+    models_dir: Path | None = None  # the property-model registry (ADMET models)
+    cache: dict[str, Any] = field(default_factory=dict)  # structures tools build once per runtime (indexes)
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,8 @@ class ToolSpec:
     description: str
     args_schema: type[BaseModel]
     run: Callable[..., dict[str, Any]]  # (ctx, **args) -> data
-    # (args) -> why the call needs a person's approval, or None: training, fine-tuning, large acquisitions
-    expensive: Callable[[dict[str, Any]], str | None] | None = None
+    # (ctx, args) -> why the call needs a person's approval, or None: training, fine-tuning, large acquisitions
+    expensive: Callable[[ToolContext, dict[str, Any]], str | None] | None = None
 
 
 _TOOLS: dict[str, ToolSpec] = {}
@@ -54,9 +57,9 @@ def register_tool(
     name: str,
     description: str,
     args_schema: type[BaseModel],
-    expensive: Callable[[dict[str, Any]], str | None] | None = None,
+    expensive: Callable[[ToolContext, dict[str, Any]], str | None] | None = None,
 ):
-    """Decorator: register `fn(ctx, **args) -> data dict` as a tool; `expensive(args)` says when to ask first."""
+    """Decorator: register `fn(ctx, **args) -> data dict` as a tool; `expensive(ctx, args)` says when to ask first."""
 
     def decorator(fn: Callable[..., dict[str, Any]]):
         if name in _TOOLS:
@@ -68,10 +71,14 @@ def register_tool(
 
 
 def _load_builtin_tools() -> None:
+    import tools.admet  # noqa: F401
     import tools.chemistry  # noqa: F401
     import tools.compounds  # noqa: F401
     import tools.literature  # noqa: F401
+    import tools.natural_products  # noqa: F401
+    import tools.similarity  # noqa: F401
     import tools.structure  # noqa: F401
+    import tools.toxicity  # noqa: F401
 
 
 def list_tools() -> list[ToolSpec]:
@@ -98,8 +105,12 @@ def build_tools(ctx: ToolContext) -> dict[str, BaseTool]:
     return {spec.name: _bind(spec, ctx) for spec in list_tools()}
 
 
-def approval_reason(tool: str, args: dict[str, Any]) -> str | None:
-    """Why a planned call needs approval before it runs, or None when it may run at once."""
+def approval_check(ctx: ToolContext) -> Callable[[str, dict[str, Any]], str | None]:
+    """(tool, args) -> why a planned call needs approval before it runs, or None when it may run at once."""
     _load_builtin_tools()
-    spec = _TOOLS.get(tool)
-    return spec.expensive(args) if spec is not None and spec.expensive is not None else None
+
+    def reason(tool: str, args: dict[str, Any]) -> str | None:
+        spec = _TOOLS.get(tool)
+        return spec.expensive(ctx, args) if spec is not None and spec.expensive is not None else None
+
+    return reason

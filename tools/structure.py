@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from knowledge.errors import CompoundNotFoundError, Ech0Error
-from labs.chemistry.mol import to_mol
+from knowledge.errors import Ech0Error
+from tools.common import structure_of
 from tools.registry import ToolContext, register_tool
 
 
@@ -18,21 +18,6 @@ class StructureQuestionArgs(BaseModel):
     atom_a: int | None = Field(None, ge=0, description="for shortest_path: 0-based index of the first atom")
     atom_b: int | None = Field(None, ge=0, description="for shortest_path: 0-based index of the second atom")
     other: str | None = Field(None, description="for atom_mapping: the second SMILES of the same molecule")
-
-
-def _structure(ctx: ToolContext, compound: str) -> tuple[str, str, str | None]:
-    """(smiles, label, record key) of a SMILES or a known compound name."""
-    try:
-        to_mol(compound)
-        return compound, compound, None
-    except Ech0Error:
-        pass
-    try:
-        record = ctx.compounds.resolve(compound)
-    except CompoundNotFoundError:
-        to_mol(compound)  # neither a name nor a structure: InvalidSmilesError names the input
-        raise
-    return record.smiles, record.label, record.key
 
 
 def _lab_call(question: str, smiles: str, args: StructureQuestionArgs) -> tuple[str, dict[str, Any]]:
@@ -83,7 +68,8 @@ def _value_and_statement(question: str, label: str, out: dict[str, Any], args: S
 )
 def structure_question(ctx: ToolContext, **kwargs: Any) -> dict[str, Any]:
     args = StructureQuestionArgs(**kwargs)
-    smiles, label, record_key = _structure(ctx, args.compound)
+    structure = structure_of(ctx, args.compound)
+    smiles, label = structure.smiles, structure.label
     operation, params = _lab_call(args.question, smiles, args)
     result = ctx.labs.run("chemistry", operation, {k: v for k, v in params.items() if v is not None})
     value, statement = _value_and_statement(args.question, label, result.outputs, args)
@@ -91,7 +77,7 @@ def structure_question(ctx: ToolContext, **kwargs: Any) -> dict[str, Any]:
         "experiment_id": result.experiment_id,
         "title": result.title,
         "question": args.question,
-        "compound": {"query": args.compound, "label": label, "smiles": smiles, "record_key": record_key},
+        "compound": structure.as_dict(args.compound),
         "value": value,
         "statement": statement,
         "outputs": result.outputs,

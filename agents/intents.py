@@ -1,0 +1,80 @@
+"""Intents beyond properties and literature: ADMET, toxicity, similarity, natural products, model training (pure).
+
+Each intent is found by its cue words anywhere in the request and applies to every compound the request
+names or draws ("… and their toxicity" covers all of them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_ADMET_ENDPOINTS: dict[str, str] = {
+    r"\bsolub\w*|\blog ?s\b": "solubility",
+    r"\bbbb\b|blood[- ]brain|\bcns\b|brain penetra\w*": "bbb",
+    r"lipophilicity|\blog ?d\b": "lipophilicity",
+    r"clinical[- ](?:trial )?toxicity|\bclintox\b": "clintox",
+}
+_ADMET_ALL = re.compile(r"\badmet\b|\bpharmacokinetic\w*|\babsorption\b|\bdistribution\b", re.I)
+_PREDICT = re.compile(r"\bpredict\w*|\bestimat\w*|\bwill it\b|\bdoes it\b|\bcan it\b|\bhow (?:soluble|well)\b", re.I)
+_TOX = re.compile(
+    r"\btoxic\w*|\btox\b|structural alerts?|\bpains\b|\bbrenk\b|\breactive\b|\bliabilit\w*|\bsafety\b", re.I
+)
+_SIMILAR = re.compile(
+    r"\bsimilar\b|\banalog(?:ue)?s?\b|\bnearest neighbou?rs?\b|\blook-?alikes?\b|\bresembl\w*"
+    r"|\b(?:compounds?|molecules?|drugs?|inhibitors?|agents?)\s+like\b",
+    re.I,
+)
+_NATURAL_PRODUCT = re.compile(
+    r"natural[- ]products?|\bnp[- ]likeness\b|\bnpclassifier\b|biosynthetic|\bpathway\b|\bsuperclass\b|"
+    r"\bclassify\b|\bterpenoids?\b|\balkaloids?\b|\bpolyketides?\b|\bflavonoids?\b",
+    re.I,
+)
+_TRAIN = re.compile(r"\b(?:train|retrain|fit|build)\b.{0,40}\b(?:model|predictor|classifier|regressor)s?\b", re.I)
+_LIBRARY = [
+    (re.compile(r"natural[- ]products?", re.I), "natural_products"),
+    (re.compile(r"\b(?:approved|marketed)?\s*drugs?\b|\binhibitors?\b", re.I), "approved_drugs"),
+]
+
+
+@dataclass
+class IntentSteps:
+    """Tool calls (tool, args) per compound, and request-level calls that need no compound."""
+
+    per_compound: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    standalone: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.per_compound or self.standalone)
+
+
+def admet_endpoints(text: str) -> list[str]:
+    if _ADMET_ALL.search(text):
+        return ["solubility", "lipophilicity", "bbb", "clintox"]
+    return [name for pattern, name in _ADMET_ENDPOINTS.items() if re.search(pattern, text, re.I)]
+
+
+def find_intents(text: str, has_compounds: bool) -> IntentSteps:
+    """The intent tool calls of a request (its SMILES already masked out)."""
+    steps = IntentSteps()
+    endpoints = admet_endpoints(text)
+    if _TRAIN.search(text) and not (has_compounds and endpoints and _PREDICT.search(text)):
+        # (a request to train and predict is one predict_admet call: it trains what is missing, with approval)
+        for name in endpoints or ["solubility"]:
+            steps.standalone.append(("train_admet_model", {"endpoint": name}))
+        endpoints = []
+    if not has_compounds:
+        return steps
+    if endpoints:
+        steps.per_compound.append(("predict_admet", {"endpoints": endpoints}))
+    if _TOX.search(text):
+        steps.per_compound.append(("toxicity_alerts", {}))
+        if "clintox" not in endpoints and re.search(r"\bclinical\b|\bpredict\w*", text, re.I):
+            steps.per_compound.append(("predict_admet", {"endpoints": ["clintox"]}))
+    if _SIMILAR.search(text):
+        library = next((lib for pattern, lib in _LIBRARY if pattern.search(text)), "all")
+        steps.per_compound.append(("similarity_search", {"library": library}))
+    if _NATURAL_PRODUCT.search(text):
+        steps.per_compound.append(("classify_natural_product", {}))
+    return steps

@@ -1,0 +1,1 @@
+"""Pharmacology: ADMET property models trained on the shipped measured sets."""

@@ -1,0 +1,46 @@
+"""The ADMET endpoints ECH0 models out of the box, each tied to its shipped measured set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from knowledge.errors import Ech0Error
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    label: str
+    file: str
+    target: str
+    task: Literal["regression", "classification"]
+    unit: str = ""
+
+    @property
+    def path(self) -> Path:
+        return DATA / self.file
+
+    @property
+    def model_name(self) -> str:
+        return f"admet-{self.name}"
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    e.name: e
+    for e in (
+        Endpoint("solubility", "aqueous solubility (log S)", "esol.csv", "log_solubility", "regression", "log mol/L"),
+        Endpoint("lipophilicity", "lipophilicity (logD pH 7.4)", "lipo.csv", "lipo", "regression"),
+        Endpoint("bbb", "blood–brain barrier penetration", "bbbp.csv", "p_np", "classification"),
+        Endpoint("clintox", "clinical-trial toxicity", "clintox.csv", "CT_TOX", "classification"),
+    )
+}
+
+
+def endpoint(name: str) -> Endpoint:
+    if name not in ENDPOINTS:
+        raise Ech0Error(f"unknown ADMET endpoint {name!r}: choose from {', '.join(ENDPOINTS)}")
+    return ENDPOINTS[name]

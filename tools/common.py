@@ -1,0 +1,37 @@
+"""What several tools share: turning a compound argument (a name or a SMILES) into a structure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.errors import CompoundNotFoundError, Ech0Error
+from labs.chemistry.mol import to_mol
+from tools.registry import ToolContext
+
+
+@dataclass(frozen=True)
+class Structure:
+    smiles: str
+    label: str  # the compound's name, or the SMILES as given
+    record_key: str | None  # the compound store's record, when the compound is known
+
+    def as_dict(self, query: str) -> dict:
+        return {"query": query, "label": self.label, "smiles": self.smiles, "record_key": self.record_key}
+
+
+def structure_of(ctx: ToolContext, compound: str) -> Structure:
+    """A SMILES is taken as written; a name is resolved through the compound store.
+
+    Raises CompoundNotFoundError for an unknown name and InvalidSmilesError for text that is neither.
+    """
+    try:
+        to_mol(compound)
+        return Structure(compound, compound, None)
+    except Ech0Error:
+        pass
+    try:
+        record = ctx.compounds.resolve(compound)
+    except CompoundNotFoundError:
+        to_mol(compound)  # neither a name nor a structure: InvalidSmilesError names the input
+        raise
+    return Structure(record.smiles, record.label, record.key)

@@ -10,6 +10,8 @@ from labs.chemistry.mol import InvalidSmilesError, looks_like_smiles, to_mol
 _STRONG_MARKS = set("=#()[]@/\\")
 _CUE_WORDS = {"smiles", "molecule", "structure", "compound", "smiles:", "molecule:", "structure:"}
 _EDGE_PUNCT = "\"'`“”‘’,;:?!"
+# Capitalised words that happen to parse as SMILES; never taken for structures without a cue word.
+_ACRONYMS = {"CNS", "BBB", "NO", "CO", "SCN", "PCP", "CBC"}
 
 
 def _strip_token(token: str) -> str:
@@ -41,7 +43,8 @@ def find_smiles(text: str, loose: bool = False) -> list[str]:
         cued = i > 0 and words[i - 1].lower().strip("(") in _CUE_WORDS
         strong = cued or any(c in _STRONG_MARKS for c in token)
         weak = any(c.islower() for c in token) and any(c.isdigit() for c in token)
-        if not (strong or weak or loose):
+        bare = loose and token not in _ACRONYMS and ("C" in token or "c" in token)
+        if not (strong or weak or bare):
             continue  # all-capital words like CNS or BBB are acronyms unless a cue word says otherwise
         try:
             to_mol(token)

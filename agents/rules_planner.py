@@ -158,6 +158,8 @@ def plan_request(request: str, names: CompoundNames) -> Plan:
         )
     smiles = find_smiles(text)
     compound_names = find_names(mask_element_words(remove_terms(text, smiles)), names.is_name)
+    if not smiles and not compound_names:  # "… solubility of CCO": a bare structure is the only subject there is
+        smiles = find_smiles(text, loose=True)
 
     mapping = find_mapping(remove_terms(text, smiles), smiles)
     questions: list[Question] = [mapping] if mapping else []

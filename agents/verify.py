@@ -30,17 +30,38 @@ def _matches(value: float, pool: list[float]) -> bool:
     return any(abs(value - v) <= max(0.051, abs(v) * 0.005) for v in pool)
 
 
+def numbers_supported(text: str, sources: Any) -> bool:
+    """Whether every number in `text` is in `sources` (to rounding)."""
+    pool = _source_numbers(sources)
+    return all(_matches(n, pool) for n in _numbers(text))
+
+
+_WORD = re.compile(r"[a-z][a-z\-]{3,}")
+_COMMON = {"this", "that", "with", "which", "have", "been", "also", "from", "these", "their", "about", "into",
+           "compound", "molecule", "drug", "value", "values"}  # fmt: skip
+
+
+def words_supported(text: str, sources: Any, min_share: float = 0.8) -> bool:
+    """Whether most content words of `text` occur in `sources`: free text from a small model says nothing new."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in _COMMON]
+    if len(words) < 3:
+        return False
+    pool = set(_WORD.findall(json.dumps(sources, ensure_ascii=False).lower()))
+    return sum(w in pool for w in words) / len(words) >= min_share
+
+
 def verify_report(report: Report, sources: dict[str, list[Any]]) -> Report:
     """Drop claims with an unresolvable citation or a number none of their cited sources contains.
 
     `sources` maps citation ids to the tool data (or document text) they stand for.
     """
     known = {c.id for c in report.citations}
-    kept = []
+    kept, dropped = [], []
     for claim in report.claims:
         missing = [c for c in claim.citations if c not in known or c not in sources]
         if not claim.citations or missing:
             report.notes.append(f"Dropped an unsupported claim (no resolvable source): {claim.text!r}")
+            dropped.append(claim.text)
             continue
         pool = [n for c in claim.citations for n in _source_numbers(sources[c])]
         wrong = [n for n in _numbers(claim.text) if not _matches(n, pool)]
@@ -48,9 +69,12 @@ def verify_report(report: Report, sources: dict[str, list[Any]]) -> Report:
             report.notes.append(
                 f"Dropped a claim whose numbers {wrong} are not in the sources it cites: {claim.text!r}"
             )
+            dropped.append(claim.text)
             continue
         kept.append(claim)
     report.claims = kept
+    for section in report.sections:  # the report never shows a claim it could not verify
+        section.paragraphs = [p for p in section.paragraphs if not any(text in p for text in dropped)]
     return report
 
 

@@ -80,10 +80,38 @@ class _StoreNames:
         return phrase in self._names
 
 
-def make_backend(settings: Settings, compounds: CompoundStore) -> Backend:
-    if settings.llm.backend == "rules":
-        return RulesBackend(_StoreNames(compounds))
-    raise Ech0Error(f"unknown LLM backend {settings.llm.backend!r}: use 'rules'")
+def make_chat_model(settings: Settings, http_client=None):
+    """The OpenAI-compatible chat model of the settings (vLLM, the teacher, any hosted API)."""
+    from langchain_openai import ChatOpenAI
+
+    llm = settings.llm
+    return ChatOpenAI(
+        model=llm.model,
+        base_url=llm.base_url,
+        api_key=llm.api_key.get_secret_value() if llm.api_key else "not-needed",
+        temperature=llm.temperature,
+        timeout=llm.timeout_s,
+        max_retries=1,
+        http_client=http_client,
+    )
+
+
+def make_backend(settings: Settings, compounds: CompoundStore, tools=None, http_client=None) -> Backend:
+    """The configured planner/writer. `tools` (the allowlist) is what an LLM planner may call."""
+    rules = RulesBackend(_StoreNames(compounds))
+    llm = settings.llm
+    if llm.backend == "rules":
+        return rules
+    if llm.backend == "openai":
+        from agents.llm_backend import ChatModelBackend
+
+        model = make_chat_model(settings, http_client)
+        return ChatModelBackend("openai", model, tools or {}, rules, llm.base_url, fallback=llm.fallback_to_rules)
+    if llm.backend == "local":
+        from agents.local_backend import LocalBackend
+
+        return LocalBackend(rules, model_path=llm.local_model)
+    raise Ech0Error(f"unknown LLM backend {llm.backend!r}: use 'rules', 'openai' or 'local'")
 
 
 @dataclass
@@ -157,7 +185,8 @@ class Runtime:
 
     @cached_property
     def backend(self) -> Backend:
-        return make_backend(self.settings, self.compounds)
+        tools = self.tools if self.settings.llm.backend == "openai" else None
+        return make_backend(self.settings, self.compounds, tools)
 
     @cached_property
     def graph(self):

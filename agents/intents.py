@@ -70,7 +70,7 @@ def find_intents(text: str, has_compounds: bool) -> IntentSteps:
         steps.per_compound.append(("predict_admet", {"endpoints": endpoints}))
     if _TOX.search(text):
         steps.per_compound.append(("toxicity_alerts", {}))
-        if "clintox" not in endpoints and re.search(r"\bclinical\b|\bpredict\w*", text, re.I):
+        if "clintox" not in endpoints and re.search(r"\bpredict\w*\b.{0,30}\btoxicity\b", text, re.I):
             steps.per_compound.append(("predict_admet", {"endpoints": ["clintox"]}))
     if _SIMILAR.search(text):
         library = next((lib for pattern, lib in _LIBRARY if pattern.search(text)), "all")

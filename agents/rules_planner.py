@@ -39,8 +39,14 @@ _LITERATURE_CUES = re.compile(
     r"why|whether|does|do|is there|are there|linked|role)\b",
     re.IGNORECASE,
 )
+# Facts the compound record holds: asked of the store, not the literature.
+_RECORD_CUES = re.compile(
+    r"\b(targets?|indications?|approv\w*|identifiers?|cas (number|no)|drugbank|synonyms?|look ?up|compound store|"
+    r"records?)\b",
+    re.IGNORECASE,
+)
 _STRONG_LITERATURE_CUES = re.compile(
-    r"\b(literature|papers?|stud(y|ies)|evidence|known|research|publications?|reported|trials?|say|says|review|"
+    r"\b(literature|papers?|stud(y|ies)|evidence|research|publications?|reported|trials?|say|says|review|"
     r"abstracts?|pubmed|findings?)\b",
     re.IGNORECASE,
 )
@@ -114,7 +120,13 @@ _REFERS = re.compile(r"\b(the|this|that) (molecule|compound|structure|smiles)\b|
 
 
 def _clauses(text: str) -> list[str]:
-    parts = re.split(r"(?<=[?!;])\s+|(?<=\.)\s+(?=[A-Z])|\n\s*\n|\s*\balso\b,?\s*", text)
+    # Sentences, blank-line blocks, "also", and ", and what/how…" joining two questions in one sentence.
+    parts = re.split(
+        r"(?<=[?!;])\s+|(?<=\.)\s+(?=[A-Z])|\n\s*\n|\s*\balso\b,?\s*"
+        r"|,\s*and\s+(?=(?:what|how|which|why|is|are|does|do|did|can)\b)",
+        text,
+        flags=re.IGNORECASE,
+    )
     return [p.strip() for p in parts if p and p.strip()]
 
 
@@ -126,7 +138,10 @@ def _literature_query(clause: str, clause_names: list[str], has_compounds: bool)
     """The search text of a clause that asks about literature, or None for a pure chemistry clause."""
     if _INSTRUCTION.search(clause):
         return None
-    has_intent = bool(find_intents(clause, True))
+    intents = find_intents(clause, True)
+    if intents.standalone and not _STRONG_LITERATURE_CUES.search(clause):
+        return None  # "train a model for …" names an endpoint, not a compound or a question
+    has_intent = bool(intents) or bool(_RECORD_CUES.search(clause))
     is_chem = bool(_CHEMISTRY_CUES.search(clause)) or has_intent
     # "does it have alerts?" asks a lab, not the literature: an intent clause needs an explicit literature cue
     is_lit = bool((_STRONG_LITERATURE_CUES if has_intent else _LITERATURE_CUES).search(clause))

@@ -1,4 +1,4 @@
-"""`ech0 eval …`: evaluation suites over external files (BEIR retrieval for now)."""
+"""`ech0 eval …`: evaluation suites over external files (BEIR retrieval) and the planner dev set."""
 
 from __future__ import annotations
 
@@ -66,3 +66,33 @@ def retrieval(
     typer.echo(f"{'mode':<8} {'nDCG@10':>8} {'Recall@100':>11} {'MRR@10':>8}   ({primary.n_queries} queries)")
     for s in scores:
         typer.echo(f"{s.mode:<8} {s.ndcg_at_10:>8.4f} {s.recall_at_100:>11.4f} {s.mrr_at_10:>8.4f}")
+
+
+@app.command("planner")
+def planner(
+    dev: Path | None = typer.Option(None, "--dev", help="dev set JSONL (default: the shipped planner dev set)"),
+    latency: bool = typer.Option(False, "--latency", help="also answer every request and report p50/p95 latency"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Plan accuracy of the configured backend on the planner dev set (and `ech0 ask` latency, warm)."""
+    from evals.planner import DEV_SET, evaluate_plans, load_dev_set, measure_latency
+    from server.research import ask
+
+    cases = load_dev_set(dev or DEV_SET)
+    rt = runtime()
+    result = {"backend": rt.backend.name, **evaluate_plans(cases, rt.backend.plan)}
+    if latency:
+        with progress_bar("answering the dev set") as progress:
+            task = progress.add_task("latency", total=len(cases))
+            result["latency"] = measure_latency(cases, lambda r: ask(rt, r), lambda n: progress.advance(task, n))
+    rt.close()
+    if as_json:
+        print_json(result)
+        return
+    typer.echo(f"plan accuracy ({result['backend']}): {result['plan_accuracy']:.1%} of {result['n']} requests")
+    for intent, acc in result["by_intent"].items():
+        typer.echo(f"  {intent:<16} {acc:.1%}")
+    for miss in result["misses"]:
+        typer.echo(f"  miss {miss['id']}: planned {miss['planned']}")
+    if latency:
+        typer.echo(f"latency: p50 {result['latency']['p50_s']} s, p95 {result['latency']['p95_s']} s")

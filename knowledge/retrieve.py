@@ -159,6 +159,12 @@ class Retriever:
             self._index = self._index_factory()
         return self._index
 
+    def close(self) -> None:
+        """Close the index; the next search opens it again (and sees documents ingested meanwhile)."""
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+
     def rank(
         self,
         query: str,

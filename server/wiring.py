@@ -206,8 +206,8 @@ class Runtime:
         )
 
     def close(self) -> None:
-        if "retriever" in self.__dict__ and self.retriever._index is not None:
-            self.retriever.index.close()
+        if "retriever" in self.__dict__:
+            self.retriever.close()
         for close in self._closers:
             close()
 

@@ -1,0 +1,86 @@
+"""Discovery loops offline: two iterations over a literature file, the second reporting only what is new."""
+
+import json
+import shutil
+
+import pytest
+
+from agents.loop_store import LoopStore
+from knowledge.errors import Ech0Error
+from server.discovery import parse_interval, run_iteration
+from server.wiring import build_runtime
+from tests.conftest import mini_settings
+
+DOCS = [
+    {"doc_id": 990001, "title": "Temozolomide resistance in glioblastoma is driven by MGMT expression",
+     "abstract": ["Glioblastoma cells that express MGMT repair temozolomide-induced DNA damage.",
+                  "MGMT promoter methylation predicts temozolomide response in glioblastoma patients."]},
+    {"doc_id": 990002, "title": "Metformin sensitizes glioblastoma stem cells to temozolomide",
+     "abstract": ["Metformin reduced glioblastoma stem cell viability and restored temozolomide sensitivity.",
+                  "AMPK activation by metformin was required for the sensitization of glioblastoma cells."]},
+]  # fmt: skip
+LATER = {"doc_id": 990003, "title": "Lomustine after temozolomide failure in recurrent glioblastoma",
+         "abstract": ["Recurrent glioblastoma resistant to temozolomide responded to lomustine in a phase 2 trial.",
+                      "Temozolomide resistance in recurrent glioblastoma did not preclude lomustine benefit."]}  # fmt: skip
+QUESTION = "What is known about temozolomide resistance in glioblastoma, and about metformin?"
+
+
+@pytest.fixture
+def loop_runtime(built_data_dir, tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(built_data_dir, data_dir)  # the loop ingests: keep the shared index untouched
+    settings = mini_settings(data_dir).model_copy(update={"database_url": f"sqlite:///{tmp_path / 'loops.db'}"})
+    rt = build_runtime(settings)
+    yield rt
+    rt.close()
+
+
+def _write(path, docs):
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs))
+
+
+def test_second_iteration_reports_only_what_is_new(loop_runtime, tmp_path):
+    corpus = tmp_path / "new_literature.jsonl"
+    _write(corpus, DOCS)
+    store = LoopStore(loop_runtime.settings.db_url)
+    store.add("gbm", "Temozolomide resistance in glioblastoma", parse_interval("6h"), [QUESTION],
+              {"source": "file", "path": str(corpus), "name": "loopfile"}, {"tool_calls": 40, "wall_s": 600})  # fmt: skip
+    out = tmp_path / "digests"
+
+    first = run_iteration(loop_runtime, store, "gbm", out)
+    assert first["iteration"] == 1 and first["new_documents"] == 2
+    cited = {c for f in first["new_findings"] for c in f["citations"]}
+    assert {"loopfile:990001", "loopfile:990002"} <= cited  # the ingested documents answer the question
+    assert "metformin" in first["new_compounds"] and first["labs"][0]["experiment_id"].startswith("exp-")
+    assert (out / "gbm" / "iteration-0001.md").read_text().startswith("# Discovery loop `gbm` — iteration 1")
+
+    second = run_iteration(loop_runtime, store, "gbm", out)
+    assert second["iteration"] == 2 and second["new_documents"] == 0
+    assert second["new_findings"] == [] and second["new_compounds"] == [] and second["labs"] == []
+    assert "Nothing new since the last iteration." in (out / "gbm" / "iteration-0002.md").read_text()
+
+    _write(corpus, [*DOCS, LATER])
+    third = run_iteration(loop_runtime, store, "gbm", out)
+    assert third["new_documents"] == 1
+    assert {c for f in third["new_findings"] for c in f["citations"]} == {"loopfile:990003"}
+    assert store.get("gbm")["iterations"] == 3
+
+
+def test_overlapping_trigger_does_not_run_twice_and_budget_stops_early(loop_runtime, tmp_path):
+    store = LoopStore(loop_runtime.settings.db_url)
+    store.add("busy", "metformin", 3600, ["What is known about metformin?", "What is known about metformin and cancer?"],
+              {}, {"tool_calls": 1, "wall_s": 600})  # fmt: skip
+    number = store.begin_iteration("busy", stale_after_s=600)
+    assert store.begin_iteration("busy", stale_after_s=600) is None  # the first is still running
+    assert run_iteration(loop_runtime, store, "busy", tmp_path) is None
+    store.finish_iteration("busy", number, "done", {})
+    digest = run_iteration(loop_runtime, store, "busy", tmp_path)
+    assert digest["iteration"] == 2 and "tool-call budget of 1 reached" in digest["stopped_early"]
+
+
+def test_bad_loop_input_is_a_clear_error(loop_runtime):
+    with pytest.raises(Ech0Error, match="not a duration"):
+        parse_interval("every tuesday")
+    store = LoopStore(loop_runtime.settings.db_url)
+    with pytest.raises(Ech0Error, match="no loop named 'nope'"):
+        store.get("nope")

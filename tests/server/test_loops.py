@@ -19,9 +19,14 @@ DOCS = [
      "abstract": ["Metformin reduced glioblastoma stem cell viability and restored temozolomide sensitivity.",
                   "AMPK activation by metformin was required for the sensitization of glioblastoma cells."]},
 ]  # fmt: skip
-LATER = {"doc_id": 990003, "title": "Lomustine after temozolomide failure in recurrent glioblastoma",
-         "abstract": ["Recurrent glioblastoma resistant to temozolomide responded to lomustine in a phase 2 trial.",
-                      "Temozolomide resistance in recurrent glioblastoma did not preclude lomustine benefit."]}  # fmt: skip
+LATER = {
+    "doc_id": 990003,
+    "title": "Lomustine after temozolomide failure in recurrent glioblastoma",
+    "abstract": [
+        "Recurrent glioblastoma resistant to temozolomide responded to lomustine in a phase 2 trial.",
+        "Temozolomide resistance in recurrent glioblastoma did not preclude lomustine benefit.",
+    ],
+}
 QUESTION = "What is known about temozolomide resistance in glioblastoma, and about metformin?"
 
 
@@ -43,8 +48,9 @@ def test_second_iteration_reports_only_what_is_new(loop_runtime, tmp_path):
     corpus = tmp_path / "new_literature.jsonl"
     _write(corpus, DOCS)
     store = LoopStore(loop_runtime.settings.db_url)
-    store.add("gbm", "Temozolomide resistance in glioblastoma", parse_interval("6h"), [QUESTION],
-              {"source": "file", "path": str(corpus), "name": "loopfile"}, {"tool_calls": 40, "wall_s": 600})  # fmt: skip
+    literature = {"source": "file", "path": str(corpus), "name": "loopfile"}
+    budget = {"tool_calls": 40, "wall_s": 600}
+    store.add("gbm", "Temozolomide resistance in glioblastoma", parse_interval("6h"), [QUESTION], literature, budget)
     out = tmp_path / "digests"
 
     first = run_iteration(loop_runtime, store, "gbm", out)
@@ -68,8 +74,8 @@ def test_second_iteration_reports_only_what_is_new(loop_runtime, tmp_path):
 
 def test_overlapping_trigger_does_not_run_twice_and_budget_stops_early(loop_runtime, tmp_path):
     store = LoopStore(loop_runtime.settings.db_url)
-    store.add("busy", "metformin", 3600, ["What is known about metformin?", "What is known about metformin and cancer?"],
-              {}, {"tool_calls": 1, "wall_s": 600})  # fmt: skip
+    questions = ["What is known about metformin?", "What is known about metformin and cancer?"]
+    store.add("busy", "metformin", 3600, questions, {}, {"tool_calls": 1, "wall_s": 600})
     number = store.begin_iteration("busy", stale_after_s=600)
     assert store.begin_iteration("busy", stale_after_s=600) is None  # the first is still running
     assert run_iteration(loop_runtime, store, "busy", tmp_path) is None

@@ -18,6 +18,9 @@ _ADMET_ENDPOINTS: dict[str, str] = {
 }
 _ADMET_ALL = re.compile(r"\badmet\b|\bpharmacokinetic\w*|\babsorption\b|\bdistribution\b", re.I)
 _PREDICT = re.compile(r"\bpredict\w*|\bestimat\w*|\bwill it\b|\bdoes it\b|\bcan it\b|\bhow (?:soluble|well)\b", re.I)
+_ASKS_LITERATURE = re.compile(
+    r"\b(?:known|literature|stud(?:y|ies)|papers?|evidence|reported|research|publications?|trials?)\b", re.I
+)
 _TOX = re.compile(
     r"\btoxic\w*|\btox\b|structural alerts?|\bpains\b|\bbrenk\b|\breactive\b|\bliabilit\w*|\bsafety\b", re.I
 )
@@ -56,9 +59,13 @@ def admet_endpoints(text: str) -> list[str]:
 
 
 def find_intents(text: str, has_compounds: bool) -> IntentSteps:
-    """The intent tool calls of a request (its SMILES already masked out)."""
+    """The intent tool calls of a request (its SMILES already masked out).
+
+    ADMET words in a literature question ("what is known about the pharmacokinetics of …") ask the
+    literature, not a model: there a prediction needs an explicit cue ("predict", "estimate").
+    """
     steps = IntentSteps()
-    endpoints = admet_endpoints(text)
+    endpoints = admet_endpoints(text) if _PREDICT.search(text) or not _ASKS_LITERATURE.search(text) else []
     if _TRAIN.search(text) and not (has_compounds and endpoints and _PREDICT.search(text)):
         # (a request to train and predict is one predict_admet call: it trains what is missing, with approval)
         for name in endpoints or ["solubility"]:

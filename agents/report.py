@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 
 class Citation(BaseModel):
-    kind: Literal["document", "compound", "experiment", "model"]
+    kind: Literal["document", "compound", "experiment", "model", "dataset"]
     id: str = Field(
         description="'scifact:4983' for a document, 'drugcentral:1725' for a compound, 'exp-…' for an experiment, "
         "'admet-solubility@2' for a model version"

@@ -147,6 +147,15 @@ def _admet_section(b: _Builder, data: dict[str, Any]) -> None:
             spread = f"ensemble std {p['std']:.2f}" if p["std"] is not None else "—"
         domain = "yes" if p["in_domain"] else f"no (nearest training compound {p['similarity']:.2f})"
         b.claim(section, f"Predicted {p['endpoint_label']} of {p['label']}: {value}; {spread}.", [ref])
+        if p.get("measured") is not None:
+            data_ref = b.cite("dataset", p["measured_source"], p["measured_source"])
+            verdict = "contradicts" if p["contradicted"] else "agrees with"
+            text = f"The measured {p['endpoint_label']} of {p['label']}, {p['measured']}, {verdict} the prediction."
+            claim = b.claim(section, text, [data_ref, ref])
+            if p["contradicted"]:
+                b.section("Contradictions").paragraphs.append(claim)
+            else:
+                section.paragraphs.append(claim)
         rows.append(f"| {p['endpoint_label']} | {value} | {spread} | {domain} | {b.report.refs([ref])} |")
     section.paragraphs.append("Predicted with ECH0's property models:\n\n" + "\n".join(rows))
 

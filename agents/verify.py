@@ -97,6 +97,8 @@ def citation_sources(results: list[dict[str, Any]]) -> dict[str, list[Any]]:
             add(passage["doc_key"], passage)
         for prediction in data.get("predictions", []):
             add(prediction["model"], prediction)
+            if prediction.get("measured") is not None:
+                add(prediction["measured_source"], prediction)
         if "metrics" in data and "model" in data:
             add(data["model"], data)
         for hit in data.get("hits", []) + data.get("neighbours", []):

@@ -11,7 +11,20 @@ import click
 import typer
 
 from knowledge.errors import Ech0Error
-from server.commands import bench, compounds, evals, index, lab, models
+from server.commands import (
+    bench,
+    compounds,
+    evals,
+    feedback,
+    index,
+    keys,
+    lab,
+    llm,
+    loop,
+    models,
+    runs,
+    serve,
+)
 from server.commands.common import console, print_json, runtime
 
 app = typer.Typer(
@@ -22,15 +35,20 @@ app = typer.Typer(
     add_completion=False,
 )
 config_app = typer.Typer(help="Inspect the effective settings.", no_args_is_help=True)
-runs_app = typer.Typer(help="Inspect recorded research runs.", no_args_is_help=True)
 app.add_typer(index.app, name="index")
 app.add_typer(compounds.app, name="compounds")
 app.add_typer(evals.app, name="eval")
 app.add_typer(lab.app, name="lab")
 app.add_typer(bench.app, name="bench")
 app.add_typer(models.app, name="models")
+app.add_typer(keys.app, name="keys")
+app.command("serve")(serve.serve)
+app.command("mcp")(serve.mcp)
 app.add_typer(config_app, name="config")
-app.add_typer(runs_app, name="runs")
+app.add_typer(runs.app, name="runs")
+app.add_typer(loop.app, name="loop")
+app.add_typer(llm.app, name="llm")
+app.command("feedback")(feedback.feedback)
 
 
 @app.command()
@@ -89,23 +107,6 @@ def config_show(as_json: bool = typer.Option(False, "--json", help="print JSON")
             typer.echo(f"{prefix} = {json.dumps(value)}")
 
     flatten("", data)
-
-
-@runs_app.command("show")
-def runs_show(run_id: str = typer.Argument(..., help="a run id printed by `ech0 ask`")) -> None:
-    """Print a recorded run: request, plan, steps and report."""
-    rt = runtime()
-    run = rt.runs.get_run(run_id)
-    if run is None:
-        raise Ech0Error(f"no run {run_id!r} in {rt.settings.db_url}: list runs with `ech0 runs list`")
-    print_json(run)
-
-
-@runs_app.command("list")
-def runs_list(limit: int = typer.Option(20, "--limit", min=1)) -> None:
-    """List recent runs."""
-    for run in runtime().runs.list_runs(limit):
-        typer.echo(f"{run['run_id']}  {run['created_at'][:19]}  {run['request'][:80]}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,6 +43,12 @@ class ServerSettings(BaseModel):
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed by CORS (none by default)")
     rate_limit_per_minute: int = Field(120, ge=1, description="requests one API key may make per minute")
     max_request_bytes: int = Field(1_000_000, ge=1024, description="largest request body accepted (413 above)")
+    workers: int = Field(1, ge=1, le=64, description="uvicorn worker processes `ech0 serve` starts")
+    job_workers: int = Field(2, ge=1, le=64, description="research jobs one server process runs at once")
+    max_queued_jobs: int = Field(100, ge=1, description="research jobs waiting to run before new ones get 503")
+    public_docs: bool = Field(
+        False, description="serve /docs and /openapi.json without a key (otherwise /openapi.json needs a read key)"
+    )
 
 
 class KnowledgeSettings(BaseModel):

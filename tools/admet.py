@@ -11,7 +11,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from knowledge.errors import Ech0Error
-from labs.pharmacology.endpoints import ENDPOINTS, endpoint
+from labs.chemistry.mol import inchikey, to_mol
+from labs.pharmacology.endpoints import ENDPOINTS, endpoint, measured_values
 from tools.common import structure_of
 from tools.registry import ToolContext, register_tool
 
@@ -51,6 +52,17 @@ def _train(ctx: ToolContext, name: str, seeds: int = 1) -> dict[str, Any]:
             "baseline": report.baseline, "split": "scaffold"}  # fmt: skip
 
 
+def _contradicted(task: str, row, measured: float | None) -> bool:
+    """Whether a measured value contradicts the prediction: outside its interval, or the other class."""
+    if measured is None:
+        return False
+    if task == "classification":
+        return int(row.prediction >= 0.5) != int(measured)
+    if row.lower is not None and row.upper is not None:
+        return not row.lower <= measured <= row.upper
+    return abs(measured - row.prediction) > 2 * (row.std or 0.0)
+
+
 def _predict_reason(ctx: ToolContext, args: dict[str, Any]) -> str | None:
     parsed = PredictAdmetArgs(**args)
     missing = _missing(ctx, parsed.endpoints) if parsed.train_missing else []
@@ -73,6 +85,7 @@ def predict_admet(ctx: ToolContext, compound: str, endpoints: list[str], train_m
     if missing and not train_missing:
         raise Ech0Error(f"no trained model for {', '.join(missing)}: train it with the train_admet_model tool")
     trained = [_train(ctx, name) for name in missing]
+    key = inchikey(to_mol(structure.smiles))
     predictions = []
     for name in endpoints:
         e = endpoint(name)
@@ -96,7 +109,11 @@ def predict_admet(ctx: ToolContext, compound: str, endpoints: list[str], train_m
                 "in_domain": row.in_domain,
                 "model": report.model,
                 "interval_coverage": report.interval_coverage,
-            }  # fmt: skip
+                # evidence the prediction can be checked against: the compound's own measured value, if shipped
+                "measured": measured_values(name).get(key),
+                "measured_source": f"{e.file} (shipped measured set)",
+                "contradicted": _contradicted(e.task, row, measured_values(name).get(key)),
+            }
         )
     return {"compound": structure.as_dict(compound), "predictions": predictions, "trained": trained}
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -44,3 +46,20 @@ def endpoint(name: str) -> Endpoint:
     if name not in ENDPOINTS:
         raise Ech0Error(f"unknown ADMET endpoint {name!r}: choose from {', '.join(ENDPOINTS)}")
     return ENDPOINTS[name]
+
+
+@lru_cache(maxsize=8)
+def measured_values(name: str) -> dict[str, float]:
+    """InChIKey → measured value of an endpoint's shipped set (first row wins for duplicates)."""
+    from labs.chemistry.mol import InvalidSmilesError, inchikey, to_mol
+
+    e = endpoint(name)
+    values: dict[str, float] = {}
+    with e.path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            try:
+                key = inchikey(to_mol(row["smiles"]))
+                values.setdefault(key, float(row[e.target]))
+            except (InvalidSmilesError, ValueError, KeyError):
+                continue  # rows RDKit cannot parse carry no comparable structure
+    return values

@@ -71,5 +71,9 @@ def test_approved_training_runs_and_predictions_cite_the_model(runtime, tmp_path
     assert [m["id"] for m in models] == ["admet-solubility@1"]
     claim = next(c for c in final["claims"] if c["citations"] == ["admet-solubility@1"])
     assert claim["text"].startswith("Predicted aqueous solubility (log S) of CC(=O)Nc1ccc(O)cc1:")
+    # paracetamol is in the shipped ESOL set: its measured value is set against the prediction, either way
+    measured = next(c for c in final["claims"] if c["text"].startswith("The measured aqueous solubility"))
+    assert measured["citations"] == ["esol.csv (shipped measured set)", "admet-solubility@1"]
+    assert ("contradicts" in measured["text"]) == ("## Contradictions" in final["report_markdown"])
     again = ask(runtime, "Predict the aqueous solubility of CCO")  # the model exists now: no approval needed
     assert again["status"] == "done" and "admet-solubility@1" in again["report_markdown"]

@@ -14,6 +14,7 @@ from knowledge.errors import Ech0Error
 from server.commands import (
     bench,
     compounds,
+    data,
     evals,
     feedback,
     index,
@@ -41,6 +42,7 @@ app.add_typer(evals.app, name="eval")
 app.add_typer(lab.app, name="lab")
 app.add_typer(bench.app, name="bench")
 app.add_typer(models.app, name="models")
+app.add_typer(data.app, name="data")
 app.add_typer(keys.app, name="keys")
 app.command("serve")(serve.serve)
 app.command("mcp")(serve.mcp)

@@ -188,19 +188,38 @@ class Runtime:
         tools = self.tools if self.settings.llm.backend == "openai" else None
         return make_backend(self.settings, self.compounds, tools)
 
-    @cached_property
-    def graph(self):
-        from langgraph.checkpoint.sqlite import SqliteSaver
+    def checkpointer(self):
+        """LangGraph checkpoints in the results database when it is PostgreSQL (runs resume on any host that
+        shares it), else in a SQLite file next to it."""
+        url = self.settings.db_url
+        if url.startswith(("postgresql", "postgres://")):
+            import psycopg
+            from langgraph.checkpoint.postgres import PostgresSaver
+            from psycopg.rows import dict_row
 
-        from agents.graph import build_graph
+            dsn = url.replace("postgresql+psycopg://", "postgresql://").replace(
+                "postgresql+psycopg2://", "postgresql://"
+            )
+            conn = psycopg.connect(dsn, autocommit=True, prepare_threshold=0, row_factory=dict_row)
+            self._closers.append(conn.close)
+            saver = PostgresSaver(conn)
+            saver.setup()
+            return saver
+        from langgraph.checkpoint.sqlite import SqliteSaver
 
         conn = sqlite3.connect(self.settings.data_dir / "checkpoints.db", check_same_thread=False)
         self._closers.append(conn.close)
+        return SqliteSaver(conn)
+
+    @cached_property
+    def graph(self):
+        from agents.graph import build_graph
+
         return build_graph(
             self.backend,
             self.tools,
             self.runs,
-            checkpointer=SqliteSaver(conn),
+            checkpointer=self.checkpointer(),
             approval_reason=self.approval_reason,
             max_replans=self.settings.llm.max_replans,
         )

@@ -25,6 +25,24 @@ _META = "ech0-index.json"
 SCHEMA_VERSION = 2  # 2: named dense + BM25 sparse vectors
 
 
+class IndexBusyError(Ech0Error):
+    """Another process holds the embedded index."""
+
+
+def _load_shard(shard_dir: Path):
+    import qdrant_edge as qe
+
+    try:
+        return qe.EdgeShard.load(str(shard_dir))
+    except Exception as exc:  # qdrant-edge reports its file lock as a generic error ("WouldBlock")
+        if "wouldblock" in str(exc).lower().replace(" ", "") or "lock" in str(exc).lower():
+            raise IndexBusyError(
+                f"the embedded index at {shard_dir.parent} is open in another process (a running `ech0 serve` "
+                "or build): use that process, stop it, or run a Qdrant server (ECH0_KNOWLEDGE__INDEX_BACKEND=qdrant)"
+            ) from None
+        raise
+
+
 class EdgeIndex:
     """A qdrant-edge shard at `path/shard`, with `path/ech0-index.json` recording model and schema."""
 
@@ -55,7 +73,7 @@ class EdgeIndex:
                     f"{meta.get('schema', 1)}), not {model} ({dim}-d, schema {SCHEMA_VERSION}): rebuild it with "
                     "`ech0 index build --rebuild` or point ECH0_KNOWLEDGE__INDEX_PATH elsewhere"
                 )
-            self._shard = qe.EdgeShard.load(str(shard_dir))
+            self._shard = _load_shard(shard_dir)
         elif create:
             self.path.mkdir(parents=True, exist_ok=True)
             config = qe.EdgeConfig(

@@ -48,3 +48,20 @@ def similarity(
         print_json(result)
     else:
         typer.echo(render(result))
+
+
+@app.command("datagen")
+def datagen(
+    compounds: int = typer.Option(1000, "--compounds", min=1, help="input compounds (shipped sets, interleaved)"),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="processes for ours (default: the cores)"),
+    check: bool = typer.Option(True, "--check/--no-check", help="also run the full check (verified examples/hour)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Training examples per hour: the data factory against a plain per-example RDKit + MinHash loop."""
+    from evals.bench.datagen import render, run
+
+    result = run(compounds, workers, check)
+    if as_json:
+        print_json(result)
+    else:
+        typer.echo(render(result))

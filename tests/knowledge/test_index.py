@@ -135,3 +135,28 @@ def test_edge_index_persists_across_reopen_and_checks_its_model(tmp_path):
     reopened.close()
     with pytest.raises(Ech0Error, match="--rebuild"):
         EdgeIndex(tmp_path / "idx", dim=16, model="other")
+
+
+def test_index_held_by_another_process_is_a_clear_error(tmp_path):
+    import subprocess
+    import sys
+    import textwrap
+
+    from knowledge.index.edge import EdgeIndex, IndexBusyError
+
+    EdgeIndex(tmp_path / "idx", dim=8, model="m", create=True).close()
+    holder = textwrap.dedent(f"""
+        import time
+        from knowledge.index.edge import EdgeIndex
+        index = EdgeIndex({str(tmp_path / "idx")!r}, dim=8, model="m")
+        print("open", flush=True)
+        time.sleep(30)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "open"
+        with pytest.raises(IndexBusyError, match="open in another process"):
+            EdgeIndex(tmp_path / "idx", dim=8, model="m")
+    finally:
+        proc.kill()
+        proc.wait()

@@ -1,0 +1,114 @@
+"""`ech0 data …`: the training-data factory (generate) and its quality gates (check)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from server.commands.common import print_json, progress_bar
+
+app = typer.Typer(help="Generate verified training data and check a data set.", no_args_is_help=True)
+
+
+class _LazyProgress:
+    """A progress bar on stderr that appears with the first progress report, so that an input error raised before
+    any work starts prints as one line."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.task = None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = progress_bar(self.label)
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __enter__(self) -> _LazyProgress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _paraphraser():
+    """The OpenAI-compatible paraphraser configured by the LLM settings (base_url, api_key, model)."""
+    from finetune.paraphrase import OpenAIParaphraser
+    from server.settings import Settings
+
+    llm = Settings().llm
+    key = llm.api_key.get_secret_value() if llm.api_key is not None else None
+    return OpenAIParaphraser(base_url=llm.base_url, model=llm.model, api_key=key, timeout_s=llm.timeout_s)
+
+
+@app.command("generate")
+def generate(
+    out: Path = typer.Option(..., "--out", help="directory for the data set (created; a rerun resumes)"),
+    compounds: int | None = typer.Option(None, "--compounds", help="input compounds (default: every shipped one)"),
+    seed: int = typer.Option(0, "--seed", help="random seed: the same seed gives the same data set"),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="processes (default: the cores)"),
+    input_csv: Path | None = typer.Option(None, "--input", help="CSV with a smiles column instead of shipped sets"),
+    llm: bool = typer.Option(False, "--llm", help="paraphrase through the OpenAI-compatible endpoint (LLM settings)"),
+    executor: str = typer.Option("local", "--executor", help="local (process pool) or ray"),
+    as_json: bool = typer.Option(False, "--json", help="print the generation report as JSON"),
+) -> None:
+    """Generate verified examples: templates, rule-based reasoning, paraphrases, analogues and tool use."""
+    from finetune.factory import generate_dataset
+    from knowledge.errors import Ech0Error
+
+    if executor not in ("local", "ray"):
+        raise Ech0Error(f"unknown executor {executor!r}: use local or ray")
+    with _LazyProgress("generating") as progress:
+        report = generate_dataset(
+            out,
+            compounds,
+            seed,
+            workers,
+            compounds_csv=input_csv,
+            paraphraser=_paraphraser() if llm else None,
+            executor=executor,
+            on_progress=progress.update,
+        )
+    if as_json:
+        print_json(report.model_dump())
+        return
+    status = "already complete, nothing redone" if report.complete_before else f"{report.wall_s:.1f} s"
+    typer.echo(
+        f"{report.examples:,} examples ({report.tasks} tasks, {report.templates} templates) in {out} — {status}\n"
+        f"  splits {report.splits}; invalid compounds {report.invalid}; duplicates removed: exact "
+        f"{report.exact_duplicates}, near {report.near_duplicates} ({report.near_duplicate_rate:.2%})\n"
+        f"  {report.examples_per_hour:,.0f} examples/hour on {report.workers} workers"
+    )
+
+
+@app.command("check")
+def check(
+    directory: Path = typer.Argument(..., help="a data set directory made by `ech0 data generate`"),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="processes (default: the cores)"),
+    as_json: bool = typer.Option(False, "--json", help="print the check report as JSON"),
+) -> None:
+    """Recompute every SMILES and fact, find duplicates and scaffold leaks, measure diversity; exit 1 on failure."""
+    from finetune.check import run_check
+
+    with progress_bar("checking") as bar:
+        task = bar.add_task("examples", total=None)
+        report = run_check(
+            directory, workers, on_progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
+    if as_json:
+        print_json(report.model_dump())
+    else:
+        failed = [gate for gate, ok in report.gates.items() if not ok]
+        typer.echo(
+            f"{'PASSED' if report.passed else 'FAILED'}: {report.examples:,} examples, {report.facts_checked:,} facts "
+            f"recomputed; problems {report.problems}; exact duplicates {report.exact_duplicates}; near-duplicate "
+            f"rate {report.near_duplicate_rate:.4%}; scaffold leaks {report.scaffold_leaks}"
+            + (f"\n  failed gates: {', '.join(failed)}" if failed else "")
+            + f"\n  report: {directory / 'qa' / 'report.md'}"
+        )
+    if not report.passed:
+        raise typer.Exit(code=1)

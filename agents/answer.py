@@ -12,11 +12,26 @@ class _Missing(Exception):
 
 
 def _lookup(data: Any, path: str) -> Any:
-    for key in path.split("."):
-        if not isinstance(data, dict) or key not in data:
+    """A value by dotted path; a number indexes a list, `*` maps the rest of the path over a list."""
+    keys = path.split(".")
+    for i, key in enumerate(keys):
+        if key == "*" and isinstance(data, list):
+            rest = ".".join(keys[i + 1 :])
+            return [_lookup(item, rest) if rest else item for item in data]
+        if isinstance(data, list) and key.isdigit() and int(key) < len(data):
+            data = data[int(key)]
+        elif isinstance(data, dict) and key in data:
+            data = data[key]
+        else:
             raise _Missing(path)
-        data = data[key]
     return data
+
+
+def _yes_no(value: Any) -> str:
+    """'yes' for a positive count, a true flag or the positive class label ('1'), else 'no'."""
+    if isinstance(value, str):
+        return "yes" if value.strip().lower() in ("1", "1.0", "true", "yes", "positive") else "no"
+    return "yes" if value and value > 0 else "no"
 
 
 def resolve_answer(specs: list[AnswerSpec], results: list[dict[str, Any]]) -> Any:
@@ -36,6 +51,8 @@ def resolve_answer(specs: list[AnswerSpec], results: list[dict[str, Any]]) -> An
             continue
         if spec.form == "yes_if_at_most_one":
             value = "yes" if value <= 1 else "no"
+        elif spec.form == "yes_if_positive":
+            value = _yes_no(value)
         values.append(value)
     if not values:
         return None

@@ -85,3 +85,31 @@ def find_intents(text: str, has_compounds: bool) -> IntentSteps:
     if _NATURAL_PRODUCT.search(text):
         steps.per_compound.append(("classify_natural_product", {}))
     return steps
+
+
+_QUESTION = re.compile(r"\?|^\s*(?:what|which|how|is|are|does|do|will|can|has|have|find|list|give)\b", re.I)
+
+
+def intent_answer(text: str, tool: str, args: dict[str, Any]) -> tuple[str, str] | None:
+    """(field, form) of the single value a question asks of one intent step, e.g. an NP pathway or a BBB class."""
+    if not _QUESTION.search(text):
+        return None
+    if tool == "classify_natural_product":
+        for pattern, level in ((r"\bsuperclass\b", "np_superclass"), (r"\bpathway\b|biosynthe", "np_pathway"),
+                               (r"\bclass\b", "np_class")):  # fmt: skip
+            if re.search(pattern, text, re.I):
+                return f"classes.{level}.value", "value"
+        return ("np_likeness", "value") if re.search(r"np[- ]likeness", text, re.I) else None
+    if tool == "predict_admet" and len(args.get("endpoints", [])) == 1:
+        from labs.pharmacology.endpoints import ENDPOINTS
+
+        if ENDPOINTS[args["endpoints"][0]].task == "classification":
+            return "predictions.0.class", "yes_if_positive"
+        return "predictions.0.prediction", "value"
+    if tool == "toxicity_alerts":
+        if re.search(r"\bhow many\b", text, re.I):
+            return "outputs.n_alerts", "value"
+        return "outputs.n_alerts", "yes_if_positive"
+    if tool == "similarity_search":
+        return "hits.*.label", "value"
+    return None

@@ -19,8 +19,10 @@ class AnswerSpec(BaseModel):
 
     step: str = Field(description="id of the step whose result holds the value")
     field: str = Field(description="dotted path into the step's data, e.g. 'value' or 'outputs.formula'")
-    form: Literal["value", "yes_if_at_most_one"] = Field(
-        "value", description="'yes_if_at_most_one': a Lipinski verdict from the violation count"
+    form: Literal["value", "yes_if_at_most_one", "yes_if_positive"] = Field(
+        "value",
+        description="'yes_if_at_most_one': a Lipinski verdict from the violation count; 'yes_if_positive': yes "
+        "for a positive count or class",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from agents.intents import find_intents
+from agents.intents import find_intents, intent_answer
 from agents.mentions import find_names, find_smiles, remove_terms
 from agents.plan import AnswerSpec, Plan, PlanStep
 from agents.questions import (
@@ -229,9 +229,13 @@ def plan_request(request: str, names: CompoundNames) -> Plan:
             properties_step(compound)
     for q in questions:
         _plan_question(q, add, properties_step, lookups, answers)
+    single = len(compound_names + smiles) == 1 and len(intents.per_compound) == 1 and not answers
     for compound in compound_names + smiles:
         for tool, args in intents.per_compound:
-            add(tool, {"compound": compound, **args}, f"{tool.replace('_', ' ')} for {compound}")
+            step = add(tool, {"compound": compound, **args}, f"{tool.replace('_', ' ')} for {compound}")
+            found = intent_answer(masked_text, tool, args) if single else None
+            if found:
+                answers.append(AnswerSpec(step=step, field=found[0], form=found[1]))
     for tool, args in intents.standalone:
         add(tool, args, tool.replace("_", " "))
     literature_query = "; ".join(literature_parts) or None

@@ -109,3 +109,11 @@ def test_several_questions_give_a_list(runtime):
     result = ask(runtime, "How many rings are in c1ccc2ccccc2c1? How many carbon atoms are in CCO?")
     assert result["answer"] == [2, 2]
     assert "**Answer:** 2; 2" in result["report_markdown"]
+
+
+def test_single_value_questions_about_labs_and_neighbours(runtime):
+    assert ask(runtime, "What is the biosynthetic pathway of paclitaxel?")["answer"] == "Terpenoids"
+    assert ask(runtime, "Does O=C1C=CC(=O)C=C1 have any structural alerts?")["answer"] == "yes"
+    assert ask(runtime, "Does CCO have any PAINS alerts?")["answer"] == "no"
+    similar = ask(runtime, "Find approved drugs similar to imatinib.")["answer"]
+    assert similar[:2] == ["nilotinib", "ponatinib"]

@@ -59,6 +59,7 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="print the report's JSON form"),
     batch: Path | None = typer.Option(None, "--batch", help='JSONL of {"id", "request"} lines to answer in one run'),
     out: Path | None = typer.Option(None, "--out", help="with --batch: JSONL file the results are appended to"),
+    stream: bool = typer.Option(False, "--stream", help="show the plan and each finished step as the run goes"),
 ) -> None:
     """Answer a research request with a cited report (or a whole batch of them with --batch/--out)."""
     from server.research import ask as run_ask
@@ -80,7 +81,7 @@ def ask(
         raise Ech0Error('no request: ech0 ask "QUESTION" or ech0 ask --batch IN.jsonl --out OUT.jsonl')
     rt = runtime()
     try:
-        result = run_ask(rt, request)
+        result = _ask_with_progress(rt, request) if stream else run_ask(rt, request)
     finally:
         rt.close()
     if as_json:
@@ -89,6 +90,26 @@ def ask(
         from rich.markdown import Markdown
 
         console().print(Markdown(result["report_markdown"]))
+
+
+def _ask_with_progress(rt, request: str) -> dict[str, Any]:
+    """Run a request, printing its plan and each finished step on stderr as they happen."""
+    from server.research import ask_stream
+
+    err = console(stderr=True)
+    result: dict[str, Any] = {}
+    for event in ask_stream(rt, request):
+        if event["event"] == "plan":
+            steps = ", ".join(f"{s['id']} {s['tool']}" for s in event["steps"]) or "no tool calls"
+            err.print(f"[bold]plan[/bold] {steps}")
+        elif event["event"] == "step":
+            mark = "[green]ok[/green]" if event["ok"] else f"[red]failed[/red] {event['error']}"
+            err.print(f"  {event['step_id']} {event['tool']} {mark} ({event['seconds']:.2f} s)")
+        elif event["event"] == "reflect":
+            err.print(f"  reflect: {len(event['issues'])} issue(s)")
+        elif event["event"] == "result":
+            result = {k: v for k, v in event.items() if k != "event"}
+    return result
 
 
 @config_app.command("show")
@@ -113,6 +134,10 @@ def config_show(as_json: bool = typer.Option(False, "--json", help="print JSON")
 
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: user errors print one line on stderr and exit 1, never a traceback."""
+    import logging
+
+    # bitsandbytes (pulled in through transformers) warns about optional CPU kernels on import: not our user's concern
+    logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="ech0", standalone_mode=False)

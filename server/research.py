@@ -8,6 +8,7 @@ waiting for approval runs or is skipped with `decide`.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from langgraph.types import Command
@@ -76,6 +77,41 @@ def ask(runtime: Runtime, request: str, run_id: str | None = None) -> dict[str, 
         runtime.runs.set_status(run_id, request, "failed", {"error": str(exc)})
         raise
     return _outcome(runtime, run_id, request, state)
+
+
+def ask_stream(runtime: Runtime, request: str, run_id: str | None = None) -> Iterator[dict[str, Any]]:
+    """Answer one request, yielding progress events as the graph runs, then {"event": "result", ...}.
+
+    Events: plan (the steps), step (each finished tool call, in completion order), reflect (issues found),
+    report; the last event carries the same result `ask` returns.
+    """
+    check_request(runtime, request)
+    run_id = run_id or uuid.uuid4().hex[:12]
+    runtime.runs.set_status(run_id, request, "running")
+    config = _config(run_id)
+    try:
+        for update in runtime.graph.stream(
+            {"run_id": run_id, "request": request, "results": []}, config=config, stream_mode="updates"
+        ):
+            for node, change in update.items():
+                if node == "plan" and change:
+                    yield {"event": "plan", "run_id": run_id, "steps": change.get("plan", [])}
+                elif node == "act" and change:
+                    for r in change.get("results", []):
+                        yield {"event": "step", "run_id": run_id, "step_id": r["step_id"], "tool": r["tool"],
+                               "ok": r["ok"], "error": r["error"], "seconds": r["seconds"]}  # fmt: skip
+                elif node == "reflect" and change and change.get("issues"):
+                    yield {"event": "reflect", "run_id": run_id, "issues": change["issues"]}
+                elif node == "synthesize" and change:
+                    yield {"event": "report", "run_id": run_id}
+    except Ech0Error as exc:
+        runtime.runs.set_status(run_id, request, "failed", {"error": str(exc)})
+        raise
+    snapshot = runtime.graph.get_state(config)
+    state = dict(snapshot.values)
+    if snapshot.interrupts:
+        state["__interrupt__"] = list(snapshot.interrupts)
+    yield {"event": "result", **_outcome(runtime, run_id, request, state)}
 
 
 def _run_request(runtime: Runtime, run_id: str) -> str:

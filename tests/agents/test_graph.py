@@ -100,3 +100,14 @@ def test_langgraph_json_points_at_a_graph_factory(built_data_dir, monkeypatch):
     monkeypatch.setenv("ECH0_DATA_DIR", str(built_data_dir))
     graph = getattr(module, attr)()
     assert {"plan", "act", "synthesize", "record"} <= set(graph.get_graph().nodes)
+
+
+def test_streamed_run_reports_plan_steps_and_the_same_result(runtime):
+    from server.research import ask_stream
+
+    events = list(ask_stream(runtime, "How many rings are in c1ccc2ccccc2c1? What is known about metformin?"))
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "plan" and kinds[-1] == "result" and "report" in kinds
+    steps = [e for e in events if e["event"] == "step"]
+    assert {s["tool"] for s in steps} == {e["tool"] for e in events[0]["steps"]}
+    assert events[-1]["answer"] == 2 and events[-1]["status"] == "done"

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from knowledge.errors import CompoundNotFoundError, Ech0Error
+
+if TYPE_CHECKING:
+    from knowledge.resolve import Resolution
 
 # Salt and hydrate words dropped when a name does not match as given ("metformin hydrochloride" → metformin).
 _SALT_WORDS = {
@@ -48,7 +52,7 @@ _SALT_WORDS = {
 class CompoundRecord(BaseModel):
     """A compound as one source describes it; `key` ("source:id") is what citations name."""
 
-    source: str = Field(description="'drugcentral' or 'npclassifier'")
+    source: str = Field(description="'drugcentral', 'npclassifier', or for compound-DB records 'pubchem', 'chembl'…")
     source_id: str
     name: str | None = None
     smiles: str
@@ -60,6 +64,7 @@ class CompoundRecord(BaseModel):
     np_pathway: str | None = None
     np_superclass: str | None = None
     np_class: str | None = None
+    ids: dict[str, str] = Field(default_factory=dict, description="ids in other sources, e.g. pubchem_cid, chembl")
 
     @property
     def key(self) -> str:
@@ -73,7 +78,12 @@ class CompoundRecord(BaseModel):
 
     @property
     def source_title(self) -> str:
-        names = {"drugcentral": "DrugCentral approved drugs", "npclassifier": "NPClassifier natural products"}
+        names = {
+            "drugcentral": "DrugCentral approved drugs",
+            "npclassifier": "NPClassifier natural products",
+            "pubchem": "PubChem CID",
+            "chembl": "ChEMBL",
+        }
         return f"{self.label} ({names.get(self.source, self.source)} {self.source_id})"
 
 
@@ -124,9 +134,15 @@ def smiles_inchikey(smiles: str) -> str | None:
 
 
 class CompoundStore:
-    """In-memory store over the shipped sets; structure keys of records without one are computed on first use."""
+    """In-memory store over the shipped sets; structure keys of records without one are computed on first use.
 
-    def __init__(self, records: Iterable[CompoundRecord]) -> None:
+    `fallback` is consulted by `knowledge.resolve.resolve` when nothing here matches exactly: the composition root
+    gives it the compound DB and the live sources (PubChem, ChEMBL) per data mode. Records it returns are kept, so
+    that `get(key)` finds them for citations.
+    """
+
+    def __init__(self, records: Iterable[CompoundRecord], fallback: Callable[[str], Resolution] | None = None) -> None:
+        self.fallback = fallback
         self.records = list(records)
         self._by_key = {r.key: r for r in self.records}
         self._by_name: dict[str, CompoundRecord] = {}
@@ -172,8 +188,21 @@ class CompoundStore:
         stripped = " ".join(w for w in norm.split() if w not in _SALT_WORDS)
         return self._by_name.get(stripped)
 
-    def by_inchikey(self, key: str) -> CompoundRecord | None:
-        return self._by_inchikey.get(key.upper())
+    @cached_property
+    def _by_given_inchikey(self) -> dict[str, CompoundRecord]:
+        index: dict[str, CompoundRecord] = {}
+        for r in self.records:
+            if r.inchikey:
+                index.setdefault(r.inchikey, r)
+        return index
+
+    def by_inchikey(self, key: str, *, compute: bool = True) -> CompoundRecord | None:
+        """The record with this InChIKey; `compute=False` skips records whose key must be computed from their
+        SMILES (the first such lookup computes ~5,000 natural-product keys, several seconds)."""
+        key = key.upper()
+        if (record := self._by_given_inchikey.get(key)) is not None or not compute:
+            return record
+        return self._by_inchikey.get(key)
 
     def by_identifier(self, ident: str) -> CompoundRecord | None:
         """A record by CAS number or DrugBank id."""
@@ -183,8 +212,16 @@ class CompoundStore:
         key = smiles_inchikey(smiles)
         return self._by_inchikey.get(key) if key else None
 
+    def remember(self, record: CompoundRecord) -> CompoundRecord:
+        """Keep a record found through the fallback (its key and name resolve from now on); returns the one kept."""
+        kept = self._by_key.setdefault(record.key, record)
+        if kept.name:
+            self._by_name.setdefault(normalize_name(kept.name), kept)
+        return kept
+
     def resolve(self, text: str) -> CompoundRecord:
-        """The record for a name, CAS number, DrugBank id, InChIKey, InChI, 'source:id' key or SMILES.
+        """The record for a name, synonym, CAS number, DrugBank/ChEMBL id, PubChem CID, InChIKey, InChI,
+        'source:id' key or SMILES (through the fallback for what the shipped sets do not hold).
 
         Raises CompoundNotFoundError when nothing matches, or when a misspelt name matches several records
         about equally well (the message lists them).
@@ -193,7 +230,7 @@ class CompoundStore:
 
         result = resolve(self, text)
         if result.status == "resolved":
-            return self.get(result.match.key)
+            return self.get(result.match.key) or self.remember(result.record)
         if result.status == "ambiguous":
             names = ", ".join(f"{c.label} ({c.key})" for c in result.candidates)
             raise CompoundNotFoundError(f"{text.strip()!r} is ambiguous: did you mean one of {names}?")

@@ -57,17 +57,32 @@ def pubmed_config(settings: Settings):
 
 
 def make_http_client(settings: Settings, transport=None):
-    """The shared HTTP stack for the live sources, with the NCBI and arXiv rate limits."""
+    """The shared HTTP stack for the live sources, with the NCBI, arXiv, PubChem and ChEMBL rate limits."""
     from knowledge.http import HttpClient
     from knowledge.sources.arxiv import arxiv_source_policy
+    from knowledge.sources.chembl import chembl_source_policy
+    from knowledge.sources.pubchem import pubchem_source_policy
     from knowledge.sources.pubmed import pubmed_source_policy
 
     return HttpClient(
         settings.http_cache_dir,
         mode=settings.data.mode,
-        sources=[pubmed_source_policy(pubmed_config(settings)), arxiv_source_policy()],
+        sources=[
+            pubmed_source_policy(pubmed_config(settings)),
+            arxiv_source_policy(),
+            pubchem_source_policy(),
+            chembl_source_policy(),
+        ],
         transport=transport,
     )
+
+
+def make_compound_db(settings: Settings):
+    """The normalized compound DB in the results database, computing properties with the chemistry lab's set."""
+    from knowledge.compound_db import CompoundDB
+    from labs.chemistry.properties import compute_properties
+
+    return CompoundDB(settings.db_url, properties=compute_properties)
 
 
 class _StoreNames:
@@ -148,8 +163,23 @@ class Runtime:
 
     @cached_property
     def compounds(self) -> CompoundStore:
+        """The shipped sets, falling back to the compound DB and then PubChem/ChEMBL (per data mode)."""
+        from knowledge.resolve import CompoundLookup
+
         d = self.settings.data
-        return CompoundStore.from_files(d.drugcentral_path, d.npclassifier_path)
+        store = CompoundStore.from_files(d.drugcentral_path, d.npclassifier_path)
+        store.fallback = CompoundLookup(store, lambda: self.compound_db, lambda: self.http)
+        return store
+
+    @cached_property
+    def compound_db(self):
+        return make_compound_db(self.settings)
+
+    @cached_property
+    def http(self):
+        client = make_http_client(self.settings)
+        self._closers.append(client.close)
+        return client
 
     @cached_property
     def labs(self) -> LabRunner:

@@ -86,10 +86,13 @@ def make_compound_db(settings: Settings):
 
 
 class _StoreNames:
-    """Adapts the compound store to the planner's name matcher (names of three letters or more)."""
+    """Adapts the compound store to the planner's name matcher (names of three letters or more), plus the
+    names and synonyms of compounds stored in the compound DB (e.g. "aspirin" once looked up in PubChem)."""
 
-    def __init__(self, store: CompoundStore) -> None:
+    def __init__(self, store: CompoundStore, extra: list[str] | None = None) -> None:
         self._names = {n for n in store.names() if len(n) >= 3}
+        # synonyms from PubChem include codes and numbers: only word-like names of four letters or more
+        self._names |= {n for n in extra or [] if len(n) >= 4 and n[0].isalpha() and not any(c.isdigit() for c in n)}
 
     def is_name(self, phrase: str) -> bool:
         return phrase in self._names
@@ -111,9 +114,11 @@ def make_chat_model(settings: Settings, http_client=None):
     )
 
 
-def make_backend(settings: Settings, compounds: CompoundStore, tools=None, http_client=None) -> Backend:
+def make_backend(
+    settings: Settings, compounds: CompoundStore, tools=None, http_client=None, extra_names: list[str] | None = None
+) -> Backend:
     """The configured planner/writer. `tools` (the allowlist) is what an LLM planner may call."""
-    rules = RulesBackend(_StoreNames(compounds))
+    rules = RulesBackend(_StoreNames(compounds, extra_names))
     llm = settings.llm
     if llm.backend == "rules":
         return rules
@@ -216,7 +221,7 @@ class Runtime:
     @cached_property
     def backend(self) -> Backend:
         tools = self.tools if self.settings.llm.backend == "openai" else None
-        return make_backend(self.settings, self.compounds, tools)
+        return make_backend(self.settings, self.compounds, tools, extra_names=self.compound_db.names())
 
     def checkpointer(self):
         """LangGraph checkpoints in the results database when it is PostgreSQL (runs resume on any host that

@@ -117,3 +117,16 @@ def test_single_value_questions_about_labs_and_neighbours(runtime):
     assert ask(runtime, "Does CCO have any PAINS alerts?")["answer"] == "no"
     similar = ask(runtime, "Find approved drugs similar to imatinib.")["answer"]
     assert similar[:2] == ["nilotinib", "ponatinib"]
+
+
+def test_names_stored_in_the_compound_db_are_planned_and_resolved(runtime):
+    from knowledge.compound_record import CompoundEntry
+
+    runtime.compound_db.upsert(
+        CompoundEntry(source="pubchem", source_id="2244", name="Aspirin", structure="CC(=O)Oc1ccccc1C(=O)O",
+                      synonyms=["Aspirin", "Acetylsalicylic acid", "50-78-2"])  # fmt: skip
+    )
+    runtime.__dict__.pop("backend", None)
+    runtime.__dict__.pop("graph", None)
+    result = ask(runtime, "What is the molecular weight of aspirin?")
+    assert result["answer"] == 180.16

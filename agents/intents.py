@@ -95,8 +95,8 @@ def intent_answer(text: str, tool: str, args: dict[str, Any]) -> tuple[str, str]
     if not _QUESTION.search(text):
         return None
     if tool == "classify_natural_product":
-        for pattern, level in ((r"\bsuperclass\b", "np_superclass"), (r"\bpathway\b|biosynthe", "np_pathway"),
-                               (r"\bclass\b", "np_class")):  # fmt: skip
+        for pattern, level in ((r"\bsuperclass\b", "superclass"), (r"\bpathway\b|biosynthe", "pathway"),
+                               (r"\bclass\b", "class")):  # fmt: skip
             if re.search(pattern, text, re.I):
                 return f"classes.{level}.value", "value"
         return ("np_likeness", "value") if re.search(r"np[- ]likeness", text, re.I) else None

@@ -199,14 +199,20 @@ def _similarity_section(b: _Builder, data: dict[str, Any]) -> None:
 def _np_section(b: _Builder, data: dict[str, Any]) -> None:
     compound = data["compound"]
     section = b.section(_heading(compound))
+    likeness = b.cite("experiment", data["likeness_experiment_id"], data["likeness_title"])
+    section.paragraphs.append(
+        b.claim(section, f"NP-likeness of {compound['label']}: {data['np_likeness']}.", [likeness])
+    )
     exp = b.cite("experiment", data["experiment_id"], data["title"])
-    section.paragraphs.append(b.claim(section, f"NP-likeness of {compound['label']}: {data['np_likeness']}.", [exp]))
-    refs = [b.cite("compound", n["key"], n["title"]) for n in data["neighbours"]]
-    levels = [f"{level.removeprefix('np_')} {c['value']} (confidence {c['confidence']})"
+    levels = [f"{level} {c['value']} (confidence {c['confidence']})"
               for level, c in data["classes"].items() if c["value"]]  # fmt: skip
     if levels:
         text = f"NPClassifier classes of {compound['label']}: {'; '.join(levels)}, by {data['method']}."
-        section.paragraphs.append(b.claim(section, text, [exp, *refs]))
+        section.paragraphs.append(b.claim(section, text, [exp]))
+    if not data["in_domain"]:
+        section.paragraphs.append(
+            f"The nearest NPClassifier compound has Tanimoto {data['max_similarity']}: the classes are a guess."
+        )
 
 
 _RENDERERS = {

@@ -13,8 +13,8 @@ from typing import Any
 from agents.report import Report
 
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?![\w.])")
-# Numbers that are labels rather than values: years, reference markers, ring sizes in SMILES…
-_IGNORED = re.compile(r"`[^`]*`|\[\d+\]|\b(?:19|20)\d\d\b|[A-Za-z]+\d+[A-Za-z\d]*")
+# Numbers that are labels rather than values: years, reference markers, SMILES ring digits, list remainders…
+_IGNORED = re.compile(r"`[^`]*`|\[\d+\]|\b(?:19|20)\d\d\b|[A-Za-z]+\d+[A-Za-z\d]*|\band \d+ more\b")
 
 
 def _numbers(text: str) -> list[float]:
@@ -89,8 +89,8 @@ def citation_sources(results: list[dict[str, Any]]) -> dict[str, list[Any]]:
         data = r.get("data") or {}
         if not r["ok"]:
             continue
-        if "experiment_id" in data:
-            add(data["experiment_id"], {"data": data, "args": r["args"]})
+        for key in [k for k in data if k.endswith("experiment_id")]:
+            add(data[key], {"data": data, "args": r["args"]})
         if "key" in data and "record" in data:
             add(data["key"], data["record"])
         for passage in data.get("passages", []):
@@ -101,6 +101,6 @@ def citation_sources(results: list[dict[str, Any]]) -> dict[str, list[Any]]:
                 add(prediction["measured_source"], prediction)
         if "metrics" in data and "model" in data:
             add(data["model"], data)
-        for hit in data.get("hits", []) + data.get("neighbours", []):
+        for hit in data.get("hits", []):
             add(hit["key"], hit)
     return sources

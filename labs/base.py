@@ -1,11 +1,26 @@
-"""The lab protocol, the lab registry and the experiment records every computation leaves behind."""
+"""The lab protocol, the lab registry and the experiment records every computation leaves behind.
+
+The protocol knows nothing of chemistry: a lab is a name, a version and named operations that take JSON-able
+keyword parameters and return JSON-able outputs. A materials or quantum lab registers the same way. Two optional
+members let a lab depend on machine-local resources without making experiment ids machine-dependent:
+
+- `needs_context = True` and `bind(context)`: the runner hands the lab a `LabContext` (where the model registry
+  lives, named resources) once, after making it. Paths in the context never enter an experiment's id.
+- `prepare(operation, params) -> params`: called after the parameters are checked against the operation's
+  signature and before the id is computed. It pins what the result depends on beyond the parameters (a model's
+  `name@version`, a data set's hash) into the parameters, so a retrained model gives a new experiment id.
+- `provenance(operation, params) -> dict`: what a reproducibility bundle should record about the resources an
+  experiment used (model hashes and versions, data hashes); `{"models": [...], "data": [...]}`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
@@ -29,6 +44,18 @@ class Experiment(BaseModel):
             separators=(",", ":"),
         )
         return "exp-" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class LabContext:
+    """Machine-local configuration the runner hands to labs that declare `needs_context = True`.
+
+    `models_dir` is the property-model registry's root; `resources` holds named extras for other labs (a
+    materials database path, a quantum backend's client). None of it is part of an experiment's id.
+    """
+
+    models_dir: Path | None = None
+    resources: Mapping[str, Any] = field(default_factory=dict)
 
 
 class ExperimentResult(BaseModel):
@@ -55,6 +82,10 @@ class Lab(Protocol):
     def operations(self) -> dict[str, Callable[..., dict[str, Any]]]:
         """Operation name → function taking the experiment's params as keywords, returning JSON-able outputs."""
         ...
+
+
+def lab_uses_context(lab: Any) -> bool:
+    return bool(getattr(lab, "needs_context", False)) and callable(getattr(lab, "bind", None))
 
 
 _LABS: dict[str, Callable[[], Lab]] = {}
@@ -88,4 +119,5 @@ def _load_builtin_labs() -> None:
     # Importing a lab module registers it.
     import labs.chemistry.lab  # noqa: F401
     import labs.natural_products.lab  # noqa: F401
+    import labs.pharmacology.lab  # noqa: F401
     import labs.toxicology.lab  # noqa: F401

@@ -188,7 +188,11 @@ class Runtime:
 
     @cached_property
     def labs(self) -> LabRunner:
-        return LabRunner(ExperimentStore(self.settings.db_url))
+        from labs.base import LabContext
+
+        return LabRunner(
+            ExperimentStore(self.settings.db_url), LabContext(models_dir=self.settings.data_dir / "models")
+        )
 
     @cached_property
     def runs(self) -> RunStore:

@@ -1,4 +1,5 @@
-"""Structural alerts as recorded experiments: which PAINS, Brenk and NIH substructures a molecule carries."""
+"""Toxicology as recorded experiments: which PAINS, Brenk and NIH substructures a molecule carries, and the
+ClinTox model's probability of clinical-trial toxicity (the model version is pinned into the parameters)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 from rdkit.Chem.FilterCatalog import FilterCatalog, FilterCatalogParams
 
 from knowledge.errors import Ech0Error
-from labs.base import register_lab
+from labs.base import LabContext, register_lab
 from labs.chemistry.mol import to_mol
 
+CLINTOX_MODEL = "admet-clintox"
 CATALOGS = {
     "PAINS": FilterCatalogParams.FilterCatalogs.PAINS,
     "BRENK": FilterCatalogParams.FilterCatalogs.BRENK,
@@ -44,9 +46,55 @@ def structural_alerts(smiles: str, catalogs: list[str] | None = None) -> list[di
 class ToxicologyLab:
     name = "toxicology"
     version = "1"
+    needs_context = True
+
+    def __init__(self) -> None:
+        self.context: LabContext | None = None
+
+    def bind(self, context: LabContext) -> None:
+        self.context = context
 
     def operations(self):
-        return {"alerts": self.alerts}
+        return {"alerts": self.alerts, "clintox": self.clintox}
+
+    def prepare(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        if operation == "clintox":
+            from labs.pharmacology.lab import pin_model
+
+            return {**params, "model": pin_model(self.context, params.get("model") or CLINTOX_MODEL)}
+        return params
+
+    def provenance(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        if operation != "clintox":
+            return {}
+        from labs.pharmacology.endpoints import endpoint
+        from labs.pharmacology.lab import model_provenance, shipped_data
+
+        e = endpoint("clintox")
+        return {
+            "models": [model_provenance(self.context, params["model"])],
+            "data": [shipped_data(e.path, self.context, params["model"])],
+        }
+
+    def clintox(self, smiles: str, model: str | None = None) -> dict[str, Any]:
+        """P(toxic in clinical trials) from the ClinTox model (CT_TOX), with spread, domain and model version."""
+        from labs.pharmacology.lab import pin_model, predict_rows
+
+        ref = pin_model(self.context, model or CLINTOX_MODEL)
+        to_mol(smiles)  # a bad SMILES fails here with the input named
+        (row,), _ = predict_rows(self.context, ref, [smiles])
+        if row.get("error"):
+            raise Ech0Error(f"cannot predict clinical toxicity of {smiles!r}: {row['error']}")
+        p = row["prediction"]
+        return {
+            "p_toxic": p,
+            "toxic": p >= 0.5,
+            "std": row["std"],
+            "max_similarity": row["max_similarity"],
+            "in_domain": row["in_domain"],
+            "model": row["model"],
+            "endpoint": "clinical-trial toxicity (ClinTox CT_TOX)",
+        }
 
     @staticmethod
     def alerts(smiles: str, catalogs: list[str] | None = None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ SAMPLE_REQUEST := What does the literature say about metformin and cancer? Also 
 .PHONY: setup run test lint index clean
 
 setup: $(STAMP)
+	@command -v chromium >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; } || echo "chromium not installed: the dashboard browser test will skip"
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)

@@ -42,7 +42,8 @@ def find_smiles(text: str, loose: bool = False) -> list[str]:
             continue
         cued = i > 0 and words[i - 1].lower().strip("(") in _CUE_WORDS
         strong = cued or any(c in _STRONG_MARKS for c in token)
-        weak = any(c.islower() for c in token) and any(c.isdigit() for c in token)
+        ring_closure = any(token.count(d) >= 2 for d in set(token) if d.isdigit())  # "C1CCCCC1"
+        weak = (any(c.islower() for c in token) and any(c.isdigit() for c in token)) or ring_closure
         bare = loose and token not in _ACRONYMS and ("C" in token or "c" in token)
         if not (strong or weak or bare):
             continue  # all-capital words like CNS or BBB are acronyms unless a cue word says otherwise

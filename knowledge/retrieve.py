@@ -6,6 +6,8 @@ cosine score, which is calibrated (see evals/relevance.py); passages below it ar
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +20,9 @@ from knowledge.index.base import Hit, SearchFilters, SearchMode, VectorIndex
 from knowledge.sparse import Bm25Encoder
 
 MAX_QUERY_CHARS = 10_000
+
+
+SENTENCE_CACHE_SIZE = 20_000  # sentence vectors kept (384 floats each: about 30 MB)
 
 
 class Passage(BaseModel):
@@ -140,6 +145,10 @@ class Retriever:
         self._index_factory = index_factory
         self._index: VectorIndex | None = None
         self._last_query: tuple[str, np.ndarray] | None = None
+        # Sentence vectors by sentence text: the same passages come back for related questions, and embedding
+        # their sentences again was most of a warm literature request's time. Bounded, least recently used out.
+        self._sentence_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._sentence_lock = threading.Lock()
         self.min_score = min_score
         self.mode: SearchMode = mode if sparse is not None else "dense"
 
@@ -218,12 +227,27 @@ class Retriever:
             mode=mode or self.mode,
         )
 
+    def _sentence_embeddings(self, texts: list[str]) -> np.ndarray:
+        with self._sentence_lock:
+            known = {t: self._sentence_vectors[t] for t in texts if t in self._sentence_vectors}
+            for text in known:
+                self._sentence_vectors.move_to_end(text)
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            known.update(zip(missing, self.embedder.embed_documents(missing), strict=True))
+            with self._sentence_lock:
+                for text in missing:
+                    self._sentence_vectors[text] = known[text]
+                while len(self._sentence_vectors) > SENTENCE_CACHE_SIZE:
+                    self._sentence_vectors.popitem(last=False)
+        return np.stack([known[t] for t in texts])
+
     def evidence_sentences(self, query: str, passage: Passage, n: int = 2) -> list[EvidenceSentence]:
         """The `n` sentences of a passage closest to the query, in document order."""
         texts = passage.sentence_texts()
         if not texts:
             return []
-        vectors = self.embedder.embed_documents(texts)
+        vectors = self._sentence_embeddings(texts)
         scores = vectors @ self._query_vector(query)
         top = sorted(np.argsort(-scores)[:n])
         return [

@@ -13,18 +13,35 @@ Serving at scale (`ech0 serve --workers N`, or ECH0_SERVER__WORKERS):
 - Graph checkpoints are a SQLite file in DATA_DIR (server.wiring): resuming a run works on the host that ran it.
 - Rate limits and /metrics are per worker process: a key may make up to N × rate_limit_per_minute requests a
   minute over N workers, and each scrape of /metrics sees the worker that answered it.
+- Discovery loops: each process that serves with server.run_loops (the default) runs the loop scheduler; with
+  several workers or hosts set ECH0_SERVER__RUN_LOOPS=false and run one `ech0 loop daemon` instead (an
+  overlapping trigger is harmless: an iteration is exclusive, but each scheduler would try).
 - Research jobs run in each worker's bounded pool (server.job_workers threads, server.max_queued_jobs waiting,
   then 503); any worker answers for any job, and a cancel recorded by one is honoured by the one running it.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from server.api import chat, compounds, feedback, health, keys, labs, models, research, search
+from agents.loop_store import LoopStore
+from server.api import (
+    chat,
+    compounds,
+    dashboard,
+    feedback,
+    health,
+    keys,
+    labs,
+    models,
+    research,
+    schedules,
+    search,
+)
 from server.api.deps import RateLimiter, require_read
 from server.api.errors import install_error_handlers
 from server.api.middleware import BodyLimitMiddleware, Metrics, MetricsMiddleware
@@ -50,7 +67,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        yield
+        if server.run_loops:
+            app.state.scheduler = start_scheduler(settings, runtime)
+        try:
+            yield
+        finally:
+            if app.state.scheduler is not None:
+                stop_scheduler(app.state.scheduler)
+                app.state.scheduler = None
+            app.state.loop_runner.shutdown(wait=False, cancel_futures=True)
         app.state.jobs.shutdown()
         if owns_runtime:
             app.state.profiles.close()
@@ -64,6 +89,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.jobs = JobManager(JobStore(settings.db_url), server.job_workers, server.max_queued_jobs)
     app.state.limiter = RateLimiter(server.rate_limit_per_minute)
     app.state.metrics = Metrics()
+    app.state.loops = LoopStore(settings.db_url)
+    app.state.loop_runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ech0-loop")
+    app.state.scheduler = None  # the discovery-loop scheduler, while the app runs it (server.run_loops)
 
     install_error_handlers(app)
     if not server.public_docs:
@@ -73,7 +101,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             return app.openapi()
 
     # Property models before chat: /v1/models/properties must not be read as a model named "properties".
-    for module in (health, models, chat, research, search, compounds, labs, feedback, keys):
+    for module in (health, models, chat, research, search, compounds, labs, feedback, keys, schedules, dashboard):
         app.include_router(module.router)
 
     # Added last = outermost: metrics see every response, 413s included; CORS answers preflights first.
@@ -90,13 +118,32 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     return app
 
 
+def start_scheduler(settings: Settings, runtime: Runtime):
+    """The discovery-loop scheduler (APScheduler, jobs in the results database), running on the app's runtime."""
+    from server.scheduler import bind_runtime, make_scheduler, sync
+
+    scheduler, store = make_scheduler(settings.db_url)
+    bind_runtime(runtime)
+    sync(scheduler, store)
+    scheduler.start()
+    return scheduler
+
+
+def stop_scheduler(scheduler) -> None:
+    """Stop scheduling; an iteration already running finishes in its thread (it is exclusive and idempotent)."""
+    from server.scheduler import bind_runtime
+
+    scheduler.shutdown(wait=False)  # also closes its job stores
+    bind_runtime(None)
+
+
 def prepare_database(settings: Settings) -> None:
     """Create every table once, before worker processes start (workers creating them at once would race)."""
     from agents.store import RunStore
     from labs.store import ExperimentStore
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    for store in (KeyStore, FeedbackStore, JobStore, RunStore, ExperimentStore):
+    for store in (KeyStore, FeedbackStore, JobStore, RunStore, ExperimentStore, LoopStore):
         engine = getattr(store(settings.db_url), "engine", None)
         if engine is not None:
             engine.dispose()

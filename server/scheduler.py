@@ -23,6 +23,18 @@ def _runtime():
     return build_runtime(Settings())
 
 
+_bound: list = []  # the serving app's runtime, when `ech0 serve` runs the loops in its own process
+
+
+def bind_runtime(runtime) -> None:
+    """Run scheduled iterations on `runtime` (None: build one from the settings, as the daemon does).
+
+    `ech0 serve` binds its own runtime: the embedded index opens once per process, so a second runtime there
+    could not search it.
+    """
+    _bound[:] = [] if runtime is None else [runtime]
+
+
 def digest_dir(data_dir: Path) -> Path:
     return data_dir / "loops"
 
@@ -31,7 +43,7 @@ def run_loop_job(name: str) -> None:
     """The scheduled job (a module-level function, so that the job store can name it)."""
     from server.discovery import run_iteration
 
-    runtime = _runtime()
+    runtime = _bound[0] if _bound else _runtime()
     store = LoopStore(runtime.settings.db_url)
     if store.get(name)["paused"]:
         return

@@ -49,6 +49,11 @@ class ServerSettings(BaseModel):
     public_docs: bool = Field(
         False, description="serve /docs and /openapi.json without a key (otherwise /openapi.json needs a read key)"
     )
+    run_loops: bool = Field(
+        True,
+        description="run the discovery-loop scheduler inside the server (APScheduler); with several workers or "
+        "hosts, set it false and run `ech0 loop daemon` once instead",
+    )
 
 
 class KnowledgeSettings(BaseModel):

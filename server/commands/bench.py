@@ -65,3 +65,20 @@ def datagen(
         print_json(result)
     else:
         typer.echo(render(result))
+
+
+@app.command("load")
+def load(
+    clients: int = typer.Option(20, "--clients", min=1, max=500, help="concurrent clients"),
+    seconds: float = typer.Option(60, "--seconds", min=1, max=3600, help="how long the clients run"),
+    index: Path | None = typer.Option(None, "--index", help="serve this embedded index (default: index a small one)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Throughput, p50/p95 latency and errors of `ech0 serve` (started here on loopback) under N clients."""
+    from evals.bench.load import render, run
+
+    result = run(clients, seconds, index)
+    if as_json:
+        print_json(result)
+    else:
+        typer.echo(render(result))

@@ -1,4 +1,5 @@
-"""`ech0 eval …`: evaluation suites over external files (BEIR retrieval) and the planner dev set."""
+"""`ech0 eval …`: evaluation suites over external files (BEIR retrieval) and the planner dev set; `run` and
+`compare` drive the eval harness (evals.harness): retrieval, chemqa, properties, dataset and research suites."""
 
 from __future__ import annotations
 
@@ -96,3 +97,92 @@ def planner(
         typer.echo(f"  miss {miss['id']}: planned {miss['planned']}")
     if latency:
         typer.echo(f"latency: p50 {result['latency']['p50_s']} s, p95 {result['latency']['p95_s']} s")
+
+
+def _eval_retriever(rt, corpus: Path):
+    """A retriever over `corpus`, indexed once into DATA_DIR/index/eval-<digest> (reused while unchanged)."""
+    from server.indexing import build_index, index_is_complete
+
+    digest = hashlib.sha256(corpus.read_bytes()).hexdigest()[:12]
+    index_path = rt.settings.data_dir / "index" / f"eval-{digest}"
+    if not index_is_complete(rt.settings, index_path, corpus, "eval"):
+        with progress_bar("indexing evaluation corpus") as progress:
+            task = progress.add_task("index", total=None)
+            build_index(
+                rt,
+                corpus_path=corpus,
+                source="eval",
+                index_path=index_path,
+                on_start=lambda n: progress.update(task, total=n),
+                on_progress=lambda n: progress.advance(task, n),
+            )
+    return rt.retriever_for(index_path)
+
+
+@app.command("run")
+def run_suite(
+    suite: str = typer.Argument(..., help="retrieval, chemqa, properties, dataset or research"),
+    file: Path | None = typer.Option(None, "--file", help="the suite's file or folder (default: its dev suite)"),
+    out: Path | None = typer.Option(None, "--out", help="run folder (default: DATA_DIR/evals/<run id>/)"),
+    mode: str | None = typer.Option(None, "--mode", help="retrieval: hybrid, dense or sparse (default hybrid)"),
+    target: str | None = typer.Option(None, "--target", help="properties on a CSV: the column to learn"),
+    smiles_col: str | None = typer.Option(None, "--smiles-col", help="properties on a CSV: the SMILES column"),
+    task: str | None = typer.Option(None, "--task", help="properties: regression or classification"),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="processes for featurizing and data checks"),
+    as_json: bool = typer.Option(False, "--json", help="print the run's result as JSON"),
+) -> None:
+    """Run an eval suite on an external file; writes result.json, report.md and plots into the run folder."""
+    from evals.harness import SUITES, SuiteContext
+    from evals.harness import run_suite as run_eval
+    from knowledge.errors import Ech0Error
+    from server.research import ask
+
+    if suite not in SUITES:
+        raise Ech0Error(f"unknown suite {suite!r}: choose one of {', '.join(SUITES)}")
+    rt = runtime()
+    options = {"mode": mode, "target": target, "smiles_col": smiles_col, "task": task}
+    try:
+        with progress_bar(f"eval {suite}") as progress:
+            bar = progress.add_task(suite, total=None)
+            ctx = SuiteContext(
+                ask=lambda request: ask(rt, request),
+                retriever_for=lambda corpus: _eval_retriever(rt, corpus),
+                workers=workers,
+                options={k: v for k, v in options.items() if v is not None},
+                on_progress=lambda done, total: progress.update(bar, completed=done, total=total),
+            )
+            result = run_eval(suite, file, rt.settings.data_dir / "evals", ctx, out_dir=out)
+    finally:
+        rt.close()
+    folder = Path(out) if out is not None else rt.settings.data_dir / "evals" / result.run_id
+    if as_json:
+        print_json({**result.model_dump(mode="json"), "folder": str(folder)})
+        return
+    typer.echo(f"{suite}: {result.passed}/{len(result.cases)} cases passed in {result.seconds:.1f} s")
+    for key, value in result.metrics.items():
+        shown = f"{value:.4f}" if isinstance(value, float) else str(value)
+        typer.echo(f"  {key:<28} {shown}")
+    typer.echo(f"report: {folder / 'report.md'}  (run id {result.run_id})")
+
+
+@app.command("compare")
+def compare(
+    run_a: str = typer.Argument(..., help="the baseline run: a run id in DATA_DIR/evals, its folder or result.json"),
+    run_b: str = typer.Argument(..., help="the run to judge against it"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+    fail_on_regression: bool = typer.Option(False, "--fail-on-regression", help="exit 1 when B regressed (CI)"),
+) -> None:
+    """What changed from run A to run B: metric deltas by direction, and the cases that flipped."""
+    from evals.harness.base import load_run
+    from evals.harness.compare import compare as compare_runs
+    from evals.harness.compare import render
+    from server.settings import Settings
+
+    root = Settings().data_dir / "evals"
+    result = compare_runs(load_run(run_a, root), load_run(run_b, root))
+    if as_json:
+        print_json(result)
+    else:
+        typer.echo(render(result))
+    if fail_on_regression and result["regressed"]:
+        raise typer.Exit(code=1)

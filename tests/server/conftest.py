@@ -61,3 +61,9 @@ def live_url(app):
     server.should_exit = True
     thread.join(10)
     sock.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_loop_scheduler(monkeypatch):
+    """Apps in these tests do not start the discovery-loop scheduler (one test turns it on explicitly)."""
+    monkeypatch.setenv("ECH0_SERVER__RUN_LOOPS", "false")

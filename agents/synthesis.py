@@ -6,6 +6,7 @@ retrieved passages above the relevance threshold. Nothing is paraphrased, so not
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agents.report import Citation, Claim, Report, Section
@@ -14,6 +15,7 @@ from agents.report import Citation, Claim, Report, Section
 class _Builder:
     def __init__(self, run_id: str, request: str) -> None:
         self.report = Report(run_id=run_id, request=request, claims=[], citations=[], sections=[])
+        self.asks_targets = bool(re.search(r"\btargets?\b|\bmechanism\b|\bbinds?\b", request, re.IGNORECASE))
 
     def cite(self, kind: str, id_: str, title: str, **detail: Any) -> str:
         if all(c.id != id_ for c in self.report.citations):
@@ -34,8 +36,8 @@ class _Builder:
         return section
 
 
-def _join(items: list[str], limit: int = 6) -> str:
-    shown = items[:limit]
+def _join(items: list[str], limit: int | None = 6) -> str:
+    shown = items if limit is None else items[:limit]
     more = len(items) - len(shown)
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
@@ -58,7 +60,9 @@ def _compound_section(b: _Builder, data: dict[str, Any]) -> None:
         )
         section.paragraphs.append(b.claim(section, f"{subject} is classified by NPClassifier as {lineage}.", [ref]))
     if record.get("targets"):
-        text = f"Known targets of {label}: {_join(record['targets'])}."
+        # a question about targets gets all of them; otherwise the first few stand for the list
+        limit = None if b.asks_targets else 6
+        text = f"Known targets of {label}: {_join(record['targets'], limit)}."
         section.paragraphs.append(b.claim(section, text, [ref]))
     section.paragraphs.append(b.claim(section, f"Structure of {label}: `{record['smiles']}`.", [ref]))
 

@@ -17,6 +17,7 @@ from server.commands import (
     data,
     evals,
     feedback,
+    finetune,
     index,
     keys,
     lab,
@@ -42,6 +43,7 @@ app.add_typer(evals.app, name="eval")
 app.add_typer(lab.app, name="lab")
 app.add_typer(bench.app, name="bench")
 app.add_typer(models.app, name="models")
+app.add_typer(finetune.app, name="finetune")
 app.add_typer(data.app, name="data")
 app.add_typer(keys.app, name="keys")
 app.command("serve")(serve.serve)

@@ -91,7 +91,7 @@ def test_openai_backend_plans_with_tool_calls_and_only_verified_claims_survive(r
     assert [c["text"] for c in result["claims"]] == ["Metformin has a molecular weight of 129.17 g/mol."]
     assert result["answer"] == 129.17  # the value comes from the tool result, not from the model's text
     assert any("412.5" in n for n in result["notes"]) and any("unsupported" in n for n in result["notes"])
-    findings = result["report_markdown"].split("## Notes")[0]  # the notes name what was dropped, the body never shows it
+    findings = result["report_markdown"].split("## Notes")[0]  # notes name what was dropped; the body never shows it
     assert "129.17" in findings and "412.5" not in findings and "cures" not in findings
     plan_request, write_request = endpoint.requests
     assert {t["function"]["name"] for t in plan_request["tools"]} >= {"compute_properties", "literature_search"}
@@ -141,8 +141,9 @@ def test_instructions_inside_documents_never_trigger_tools(tmp_path, backend_nam
     if backend_name == "rules":
         backend = rules
     else:
-        from agents.llm_backend import ChatModelBackend
         from langchain_openai import ChatOpenAI
+
+        from agents.llm_backend import ChatModelBackend
 
         endpoint = ReplayEndpoint(
             [("literature_search", {"query": "gut microbiome"})],

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from knowledge.corpus import jsonl_rows
 from knowledge.errors import Ech0Error, IndexMissingError
 
 
@@ -17,17 +18,9 @@ def read_requests(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         raise Ech0Error(f"batch file {path} does not exist")
     rows: list[dict[str, str]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise Ech0Error(
-                f'{path} line {number} is not JSON ({exc.msg}): give one {{"id", "request"}} per line'
-            ) from None
-        if not isinstance(row, dict) or not isinstance(row.get("request"), str) or "id" not in row:
-            raise Ech0Error(f'{path} line {number} needs a string "request" and an "id"')
+    for number, row in jsonl_rows(path):
+        if not isinstance(row.get("request"), str) or "id" not in row:
+            raise Ech0Error(f'{path}:{number} needs a string "request" and an "id"')
         rows.append({"id": str(row["id"]), "request": row["request"]})
     ids = [r["id"] for r in rows]
     if len(set(ids)) != len(ids):

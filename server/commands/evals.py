@@ -29,28 +29,12 @@ def retrieval(
     from evals.beir import load_qrels, load_queries
     from evals.retrieval import evaluate
     from knowledge.errors import Ech0Error
-    from server.indexing import build_index, index_is_complete
 
     if mode not in (*MODES, "all"):
         raise Ech0Error(f"unknown mode {mode!r}: use hybrid, dense, sparse or all")
     query_texts, judgements = load_queries(queries), load_qrels(qrels)
     rt = runtime()
-    index_path = None
-    if corpus is not None:
-        digest = hashlib.sha256(corpus.read_bytes()).hexdigest()[:12] if corpus.exists() else "missing"
-        index_path = rt.settings.data_dir / "index" / f"eval-{digest}"
-        if not index_is_complete(rt.settings, index_path, corpus, "eval"):
-            with progress_bar("indexing evaluation corpus") as progress:
-                task = progress.add_task("index", total=None)
-                build_index(
-                    rt,
-                    corpus_path=corpus,
-                    source="eval",
-                    index_path=index_path,
-                    on_start=lambda n: progress.update(task, total=n),
-                    on_progress=lambda n: progress.advance(task, n),
-                )
-    retriever = rt.retriever_for(index_path)
+    retriever = _eval_retriever(rt, corpus) if corpus is not None else rt.retriever_for(None)
     modes = MODES if mode == "all" else (mode,)
     n_judged = sum(1 for q in query_texts if any(r > 0 for r in judgements.get(q, {}).values()))
     if n_judged == 0:
@@ -101,8 +85,11 @@ def planner(
 
 def _eval_retriever(rt, corpus: Path):
     """A retriever over `corpus`, indexed once into DATA_DIR/index/eval-<digest> (reused while unchanged)."""
+    from knowledge.errors import Ech0Error
     from server.indexing import build_index, index_is_complete
 
+    if not corpus.is_file():
+        raise Ech0Error(f"corpus file {corpus} does not exist: give a SciFact- or BEIR-format JSONL corpus")
     digest = hashlib.sha256(corpus.read_bytes()).hexdigest()[:12]
     index_path = rt.settings.data_dir / "index" / f"eval-{digest}"
     if not index_is_complete(rt.settings, index_path, corpus, "eval"):

@@ -58,6 +58,18 @@ class LabContext:
     resources: Mapping[str, Any] = field(default_factory=dict)
 
 
+class ContextBound:
+    """Mixin for labs that need the runner's LabContext (`needs_context`), which the runner hands to `bind`."""
+
+    needs_context = True
+
+    def __init__(self) -> None:
+        self.context: LabContext | None = None
+
+    def bind(self, context: LabContext) -> None:
+        self.context = context
+
+
 class ExperimentResult(BaseModel):
     experiment_id: str
     lab: str

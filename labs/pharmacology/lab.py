@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.errors import Ech0Error
-from labs.base import LabContext, register_lab
+from labs.base import ContextBound, LabContext, register_lab
 from labs.pharmacology.endpoints import ENDPOINTS, endpoint
 
 _ROW_FIELDS = ("prediction", "label", "std", "lower", "upper", "max_similarity", "in_domain", "model")
@@ -126,16 +126,9 @@ DEFAULT_WEIGHTS = {
 
 
 @register_lab("pharmacology")
-class PharmacologyLab:
+class PharmacologyLab(ContextBound):
     name = "pharmacology"
     version = "1"
-    needs_context = True
-
-    def __init__(self) -> None:
-        self.context: LabContext | None = None
-
-    def bind(self, context: LabContext) -> None:
-        self.context = context
 
     def operations(self):
         return {"predict": self.predict, "predict_batch": self.predict_batch, "developability": self.developability}

@@ -9,7 +9,7 @@ from typing import Any
 from rdkit.Chem.FilterCatalog import FilterCatalog, FilterCatalogParams
 
 from knowledge.errors import Ech0Error
-from labs.base import LabContext, register_lab
+from labs.base import ContextBound, register_lab
 from labs.chemistry.mol import to_mol
 
 CLINTOX_MODEL = "admet-clintox"
@@ -43,16 +43,9 @@ def structural_alerts(smiles: str, catalogs: list[str] | None = None) -> list[di
 
 
 @register_lab("toxicology")
-class ToxicologyLab:
+class ToxicologyLab(ContextBound):
     name = "toxicology"
     version = "1"
-    needs_context = True
-
-    def __init__(self) -> None:
-        self.context: LabContext | None = None
-
-    def bind(self, context: LabContext) -> None:
-        self.context = context
 
     def operations(self):
         return {"alerts": self.alerts, "clintox": self.clintox}

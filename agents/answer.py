@@ -8,7 +8,7 @@ from agents.plan import AnswerSpec
 
 
 class _Missing(Exception):
-    pass
+    """The answer's path is not in the step's data (the tool returned less than the plan expected)."""
 
 
 def _lookup(data: Any, path: str) -> Any:

@@ -19,16 +19,21 @@ class Structure:
         return {"query": query, "label": self.label, "smiles": self.smiles, "record_key": self.record_key}
 
 
+def _parses(text: str) -> bool:
+    try:
+        to_mol(text)
+    except Ech0Error:
+        return False
+    return True
+
+
 def structure_of(ctx: ToolContext, compound: str) -> Structure:
     """A SMILES is taken as written; a name is resolved through the compound store.
 
     Raises CompoundNotFoundError for an unknown name and InvalidSmilesError for text that is neither.
     """
-    try:
-        to_mol(compound)
+    if _parses(compound):
         return Structure(compound, compound, None)
-    except Ech0Error:
-        pass
     try:
         record = ctx.compounds.resolve(compound)
     except CompoundNotFoundError:

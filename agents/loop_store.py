@@ -71,6 +71,10 @@ class LoopStore:
                                 literature=literature, budget=budget, webhook=webhook, paused=False,
                                 created_at=datetime.now(UTC)))  # fmt: skip
 
+    def exists(self, name: str) -> bool:
+        with Session(self.engine) as session:
+            return session.get(LoopRow, name) is not None
+
     def get(self, name: str) -> dict[str, Any]:
         with Session(self.engine) as session:
             row = session.get(LoopRow, name)

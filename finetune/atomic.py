@@ -46,8 +46,7 @@ def ensure_writable_dir(path: Path) -> Path:
         if path.exists() and not path.is_dir():
             raise Ech0Error(f"--out {path} is a file, not a directory: give a directory for the data set")
         path.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
-            pass
+        tempfile.NamedTemporaryFile(dir=path, prefix=".probe-").close()  # created, then deleted on close
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise disk_error(path / ".probe", exc) from exc

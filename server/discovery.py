@@ -87,7 +87,7 @@ def _fetch_literature(runtime: Runtime, spec: dict[str, Any]) -> list:
     return []
 
 
-def _digest_markdown(loop: dict[str, Any], digest: dict[str, Any]) -> str:
+def digest_markdown(loop: dict[str, Any], digest: dict[str, Any]) -> str:
     lines = [f"# Discovery loop `{loop['name']}` — iteration {digest['iteration']}", "", f"> {loop['program']}", ""]
     lines += [f"New documents ingested: {digest['new_documents']}; newly seen compounds: "
               f"{', '.join(digest['new_compounds']) or 'none'}.", ""]  # fmt: skip
@@ -175,7 +175,7 @@ def run_iteration(runtime: Runtime, store: LoopStore, name: str, out_dir: Path) 
             "iteration": number,
             "new_documents": len(docs),
             "new_findings": findings,
-            "new_compounds": [runtime.compounds.get(k).label for k in new_compounds if runtime.compounds.get(k)],
+            "new_compounds": [r.label for r in map(runtime.compounds.get, new_compounds) if r is not None],
             "labs": labs,
             "tool_calls": budget.used_calls,
             "wall_s": round(time.perf_counter() - budget.started, 2),
@@ -188,7 +188,7 @@ def run_iteration(runtime: Runtime, store: LoopStore, name: str, out_dir: Path) 
         folder = out_dir / name
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"iteration-{number:04d}.json").write_text(json.dumps(digest, indent=2, default=str))
-        (folder / f"iteration-{number:04d}.md").write_text(_digest_markdown(loop, digest))
+        (folder / f"iteration-{number:04d}.md").write_text(digest_markdown(loop, digest))
         digest["webhook"] = _notify(loop.get("webhook"), digest)
         store.finish_iteration(name, number, "done", digest)
         return digest

@@ -93,6 +93,7 @@ def predict_admet(ctx: ToolContext, compound: str, endpoints: list[str], train_m
         row = report.predictions[0]
         if row.error:
             raise Ech0Error(f"{compound!r}: {row.error}")
+        measured = measured_values(name).get(key)
         predictions.append(
             {
                 "endpoint": name,
@@ -110,9 +111,9 @@ def predict_admet(ctx: ToolContext, compound: str, endpoints: list[str], train_m
                 "model": report.model,
                 "interval_coverage": report.interval_coverage,
                 # evidence the prediction can be checked against: the compound's own measured value, if shipped
-                "measured": measured_values(name).get(key),
+                "measured": measured,
                 "measured_source": f"{e.file} (shipped measured set)",
-                "contradicted": _contradicted(e.task, row, measured_values(name).get(key)),
+                "contradicted": _contradicted(e.task, row, measured),
             }
         )
     return {"compound": structure.as_dict(compound), "predictions": predictions, "trained": trained}

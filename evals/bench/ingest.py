@@ -20,6 +20,7 @@ import os
 import tempfile
 import time
 import warnings
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from knowledge.ingest import chunk_payload, ingest
 from knowledge.sparse import Bm25Encoder
 
 
-class Side:
+class Side(ABC):
     """One contender: set up untimed, then `step` over slices while the wall and CPU time are summed."""
 
     def __init__(self) -> None:
@@ -46,11 +47,13 @@ class Side:
         self.seconds += time.perf_counter() - started
         self.cpu_s += time.process_time() - cpu
 
+    @abstractmethod
     def step(self, docs: list[Document]) -> int:
-        raise NotImplementedError
+        """Ingest `docs`; the chunks stored."""
 
+    @abstractmethod
     def stored(self) -> int:
-        raise NotImplementedError
+        """Points in the side's index."""
 
 
 class Ours(Side):

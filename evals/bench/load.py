@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -90,11 +91,9 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise Ech0Error(f"`ech0 serve` exited with {self.process.returncode}: see {self.log.name}")
-            try:
+            with contextlib.suppress(httpx.HTTPError):  # not listening yet
                 if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
                     return
-            except httpx.HTTPError:
-                pass
             time.sleep(0.3)
         raise Ech0Error(f"`ech0 serve` did not answer /healthz within {timeout:.0f} s: see {self.log.name}")
 

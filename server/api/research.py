@@ -1,9 +1,9 @@
 """Research jobs: submit a request to run in the background, follow it (poll or SSE), cancel, resume, approve.
 
 The job id is the run id: the graph's checkpoint, the recorded run and the feedback all use it. Resume,
-approve and reject call `server.research.resume(runtime, run_id)` and `server.research.decide(runtime, run_id,
-approved)`; without them those endpoints answer 501. A run begun elsewhere (a chat completion, the CLI) that
-waits for approval or has failed gets a job record on its first resume, approve or reject.
+approve and reject call `server.research.resume` and `server.research.decide`. A run begun elsewhere (a chat
+completion, the CLI) that waits for approval or has failed gets a job record on its first resume, approve or
+reject.
 
 The event stream (`GET /v1/research/{id}/events`) sends `status` on every status change, `progress` (plan,
 finished steps, next graph nodes, from the checkpoint) while the job runs, and `result` with the whole job when
@@ -60,17 +60,6 @@ def _job_or_adopt(jobs: JobManager, profiles: Profiles, job_id: str, owner: str)
     if run is None or run["status"] not in ("awaiting_approval", "failed"):
         raise ApiError(404, f"no research job {job_id!r}", "job_not_found")
     return jobs.adopt(job_id, run["request"], DEFAULT, owner, run["status"])
-
-
-def _capability(name: str, signature: str):
-    fn = getattr(research, name, None)
-    if fn is None:
-        raise ApiError(
-            501,
-            f"this server cannot {name} runs yet: it needs server.research.{name}{signature}",
-            "not_implemented",
-        )
-    return fn
 
 
 def graph_progress(runtime: Runtime, run_id: str) -> dict[str, Any]:
@@ -141,11 +130,11 @@ def _requeue(jobs: JobManager, profiles: Profiles, job_id: str, allowed: tuple[s
     return jobs.store.get(job_id)
 
 
-def _resume_or_start(resume, runtime: Runtime, job_id: str, request: str) -> dict:
+def _resume_or_start(runtime: Runtime, job_id: str, request: str) -> dict:
     """Resume the run from its checkpoint; a job cancelled or stopped before its run began starts afresh."""
     try:
-        return resume(runtime, job_id)
-    except getattr(research, "RunNotFoundError", ()):
+        return research.resume(runtime, job_id)
+    except research.RunNotFoundError:
         return research.ask(runtime, request, job_id)
 
 
@@ -156,7 +145,6 @@ def resume_job(
     profiles: Profiles = Depends(get_profiles),
     jobs: JobManager = Depends(get_jobs),
 ) -> dict:
-    resume = _capability("resume", "(runtime, run_id)")
     job = _job_or_adopt(jobs, profiles, job_id, key.name)
     return _requeue(
         jobs,
@@ -164,16 +152,20 @@ def resume_job(
         job_id,
         ("failed", "cancelled"),
         "resumed",
-        lambda rt: partial(_resume_or_start, resume, rt, job_id, job["request"]),
+        lambda rt: partial(_resume_or_start, rt, job_id, job["request"]),
     )
 
 
 def _decide(job_id: str, approved: bool, key: ApiKey, profiles: Profiles, jobs: JobManager) -> dict:
-    decide = _capability("decide", "(runtime, run_id, approved)")
     _job_or_adopt(jobs, profiles, job_id, key.name)
     action = "approved" if approved else "rejected"
     return _requeue(
-        jobs, profiles, job_id, ("awaiting_approval",), action, lambda rt: partial(decide, rt, job_id, approved)
+        jobs,
+        profiles,
+        job_id,
+        ("awaiting_approval",),
+        action,
+        lambda rt: partial(research.decide, rt, job_id, approved),
     )
 
 

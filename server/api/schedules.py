@@ -141,11 +141,7 @@ def create_schedule(
     if literature is not None:
         spec = {"source": literature.source, "query": literature.query or body.program, "max": literature.max}
     budget = {"tool_calls": body.max_tool_calls, "wall_s": wall}
-    try:
-        store.get(body.name)
-    except Ech0Error:
-        pass
-    else:
+    if store.exists(body.name):
         raise ApiError(409, f"a loop named {body.name!r} exists: pick another name", "loop_exists", param="name")
     store.add(body.name, body.program.strip(), every, questions, spec, budget, str(body.webhook or "") or None)
     _resync(request, store)
@@ -219,11 +215,11 @@ def get_digest(
     number: int = Path(..., ge=1, le=10_000_000),
     store: LoopStore = Depends(get_loops),
 ) -> dict:
-    from server.discovery import _digest_markdown
+    from server.discovery import digest_markdown
 
     loop = _loop_or_404(store, name)
     found = store.iteration(name, number)
     if found is None:
         raise ApiError(404, f"loop {name!r} has no iteration {number}", "iteration_not_found")
     done = found["status"] == "done" and found["digest"].get("iteration") == number
-    return {**found, "loop": name, "markdown": _digest_markdown(loop, found["digest"]) if done else None}
+    return {**found, "loop": name, "markdown": digest_markdown(loop, found["digest"]) if done else None}

@@ -106,23 +106,28 @@ def _show_compounds(title: str, compounds: list, as_json: bool, extra: dict | No
     console().print(table)
 
 
+def _is_structure(text: str) -> bool:
+    from knowledge.standardize import InvalidStructureError, parse_structure
+
+    try:
+        parse_structure(text)
+    except InvalidStructureError:
+        return False
+    return True
+
+
 def _pubchem_entries(http, query: str | None, namespace: str | None) -> tuple[list, str]:
     from knowledge.errors import Ech0Error
     from knowledge.resolve import classify
     from knowledge.sources import pubchem
-    from knowledge.standardize import InvalidStructureError, parse_structure
 
     if not query:
         raise Ech0Error("fetch pubchem needs a QUERY: a name, CID, SMILES, InChI or InChIKey")
     kind, value = classify(query)
     if namespace is None:
         namespace = {"cid": "cid", "number": "cid", "inchikey": "inchikey", "inchi": "inchi"}.get(kind, "name")
-        if namespace == "name" and " " not in value:
-            try:
-                parse_structure(value)
-                namespace = "smiles"
-            except InvalidStructureError:
-                pass
+        if namespace == "name" and " " not in value and _is_structure(value):
+            namespace = "smiles"
     entries = [c.to_entry() for c in pubchem.lookup(http, value, namespace) if c.structure]
     return entries, f"{namespace} {value!r}"
 

@@ -76,7 +76,7 @@ def run(
     as_json: bool = typer.Option(False, "--json", help="print the digest as JSON"),
 ) -> None:
     """Run one iteration now and print its digest."""
-    from server.discovery import _digest_markdown, run_iteration
+    from server.discovery import digest_markdown, run_iteration
     from server.scheduler import digest_dir
 
     rt = runtime()
@@ -95,7 +95,7 @@ def run(
 
     from server.commands.common import console
 
-    console().print(Markdown(_digest_markdown(store.get(name), digest)))
+    console().print(Markdown(digest_markdown(store.get(name), digest)))
 
 
 @app.command("pause")

@@ -76,7 +76,7 @@ def schedules_page(app_state, next_run) -> dict[str, Any]:
 
 def schedule_page(app_state, name: str, next_run) -> dict[str, Any] | None:
     from server.api.schedules import iterations
-    from server.discovery import _digest_markdown
+    from server.discovery import digest_markdown
 
     try:
         loop = app_state.loops.get(name)
@@ -85,7 +85,7 @@ def schedule_page(app_state, name: str, next_run) -> dict[str, Any] | None:
     recent = iterations(app_state.loops, name, 20)
     for item in recent:
         done = item["status"] == "done" and item["digest"].get("iteration") == item["number"]
-        item["html"] = markdown_html(_digest_markdown(loop, item["digest"])) if done else ""
+        item["html"] = markdown_html(digest_markdown(loop, item["digest"])) if done else ""
     return {"sched": {**loop, "next_run": next_run(name)}, "iterations": recent}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.plan import AnswerSpec
+from agents.plan_models import AnswerSpec
 
 
 class _Missing(Exception):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from agents.plan import Plan, PlanStep
-from agents.reflect import Issue
+from agents.issues import Issue
+from agents.plan_models import Plan, PlanStep
 from agents.report import Report
 from agents.rules_planner import CompoundNames, plan_request
-from agents.synthesis import synthesize_report
+from agents.templated_writer import synthesize_report
 
 
 class Backend(Protocol):

@@ -20,11 +20,11 @@ from langchain_core.tools import BaseTool
 from pydantic import BaseModel, Field, ValidationError
 
 from agents.backends import RulesBackend
-from agents.plan import AnswerSpec, Plan, PlanStep
-from agents.reflect import Issue
+from agents.issues import Issue
+from agents.plan_models import AnswerSpec, Plan, PlanStep
 from agents.report import Citation, Claim, Report, Section
-from agents.synthesis import synthesize_report
-from knowledge.errors import Ech0Error
+from agents.templated_writer import synthesize_report
+from knowledge.common.errors import Ech0Error
 
 PLANNER_PROMPT = """You are ECH0's planner, a research assistant for medicinal chemists.
 Call the tools needed to answer the user's request. Call several tools at once when they are independent.

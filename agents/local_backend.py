@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from agents.backends import RulesBackend
-from agents.plan import Plan
-from agents.reflect import Issue
+from agents.issues import Issue
+from agents.plan_models import Plan
 from agents.report import Report, Section
 from agents.verify import numbers_supported, words_supported
 
@@ -40,7 +40,7 @@ class LocalBackend:
             return AutoModelForCausalLM.from_pretrained(folder, **kwargs), AutoTokenizer.from_pretrained(
                 folder, **kwargs
             )
-        from finetune.smollm2 import load_smollm2
+        from finetune.training.smollm2 import load_smollm2
 
         return load_smollm2()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from labs.chemistry.mol import InvalidSmilesError, looks_like_smiles, to_mol
+from knowledge.common.mol import InvalidSmilesError, looks_like_smiles, to_mol
 
 _STRONG_MARKS = set("=#()[]@/\\")
 _CUE_WORDS = {"smiles", "molecule", "structure", "compound", "smiles:", "molecule:", "structure:"}

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from agents.intents import find_intents, intent_answer
 from agents.mentions import find_names, find_smiles, remove_terms
-from agents.plan import AnswerSpec, Plan, PlanStep
+from agents.plan_models import AnswerSpec, Plan, PlanStep
 from agents.questions import (
     STRUCTURAL_KINDS,
     Question,
@@ -16,7 +16,7 @@ from agents.questions import (
     find_question,
     mask_element_words,
 )
-from knowledge.errors import CompoundNotFoundError, Ech0Error
+from knowledge.common.errors import CompoundNotFoundError, Ech0Error
 
 
 class EmptyRequestError(Ech0Error):

@@ -1,9 +1,80 @@
-"""Graph state: the request, the plan, step results (merged across parallel branches) and the report."""
+"""Graph state, typed: the request, the plan, step results (merged across parallel branches) and the report.
+
+Values are the JSON forms the pydantic models dump (`PlanStep`, `AnswerSpec`, `Issue`, `Report`), so that
+checkpoints stay plain data. `typing_extensions.TypedDict`, not `typing.TypedDict`: pydantic builds JSON schemas
+(LangGraph Studio's input form, `TypeAdapter(ResearchState)`) only from the former on Python 3.11.
+"""
 
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, NotRequired, TypedDict
+from typing import Annotated, Any, Literal, NotRequired
+
+from typing_extensions import TypedDict
+
+from agents.issues import IssueKind
+
+# 'expensive': steps the tool registry marks expensive wait for a person's approval; 'never': nothing waits;
+# 'always': every step waits
+ApprovalPolicy = Literal["expensive", "never", "always"]
+
+
+class PlanStepData(TypedDict):
+    """A `PlanStep` dumped: one typed tool call."""
+
+    id: str
+    tool: str
+    args: dict[str, Any]
+    purpose: str
+
+
+class AnswerSpecData(TypedDict):
+    """An `AnswerSpec` dumped: where the short answer is read from."""
+
+    step: str
+    field: str
+    form: Literal["value", "yes_if_at_most_one", "yes_if_positive"]
+
+
+class IssueData(TypedDict):
+    """An `Issue` dumped: one weak spot the reflect node found."""
+
+    step_id: str
+    tool: str
+    kind: IssueKind
+    message: str
+    retryable: bool
+
+
+class CitationData(TypedDict):
+    kind: Literal["document", "compound", "experiment", "model", "dataset"]
+    id: str
+    title: str
+    detail: dict[str, Any]
+
+
+class ClaimData(TypedDict):
+    text: str
+    citations: list[str]
+    section: str
+
+
+class SectionData(TypedDict):
+    heading: str
+    paragraphs: list[str]
+
+
+class ReportData(TypedDict):
+    """A `Report` dumped (JSON mode), with its markdown rendering."""
+
+    run_id: str
+    request: str
+    claims: list[ClaimData]
+    citations: list[CitationData]
+    sections: list[SectionData]
+    notes: list[str]
+    answer: Any  # a single value, or a list for several
+    report_markdown: str
 
 
 class StepResult(TypedDict):
@@ -17,20 +88,38 @@ class StepResult(TypedDict):
     rejected: NotRequired[bool]  # an expensive step a person declined to approve
 
 
+class RunOptions(TypedDict):
+    """What a run uses, fixed when it starts (its context over the graph's defaults) and kept in its checkpoints,
+    so that a resumed run goes on as it began."""
+
+    backend: str
+    max_replans: int
+    approval: ApprovalPolicy
+
+
+class ResearchInput(TypedDict):
+    """What a run starts from (Studio's input form)."""
+
+    run_id: str
+    request: str
+
+
 class ResearchState(TypedDict, total=False):
     run_id: str
     request: str
-    plan: list[dict[str, Any]]
-    answers: list[dict[str, Any]]  # AnswerSpec dicts: where the short answer is read from
-    results: Annotated[list[StepResult], operator.add]
+    options: RunOptions
+    plan: list[PlanStepData]
+    answers: list[AnswerSpecData]
+    results: Annotated[list[StepResult], operator.add]  # each parallel act branch adds its own
     attempt: int  # re-plans so far
-    issues: list[dict[str, Any]]  # the last reflection's findings (Issue dicts)
+    issues: list[IssueData]  # the last reflection's findings
     superseded: list[str]  # steps a re-plan retried: the report uses the retries instead
-    report: dict[str, Any]
+    report: ReportData
 
 
 class StepInput(TypedDict):
     """What one parallel `act` branch receives through `Send`."""
 
     run_id: str
-    step: dict[str, Any]
+    step: PlanStepData
+    options: RunOptions

@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from knowledge.common.db import Base, create_tables, engine_for
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-class RunRow(_Base):
+class RunRow(Base):
     __tablename__ = "runs"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -24,7 +22,7 @@ class RunRow(_Base):
     report: Mapped[dict] = mapped_column(JSON)
 
 
-class StepRow(_Base):
+class StepRow(Base):
     __tablename__ = "run_steps"
 
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), primary_key=True)
@@ -38,7 +36,7 @@ class StepRow(_Base):
     seconds: Mapped[float] = mapped_column(Float)
 
 
-class RunStatusRow(_Base):
+class RunStatusRow(Base):
     """Where a run stands: running, awaiting_approval, done or failed (completed runs also have a RunRow)."""
 
     __tablename__ = "run_status"
@@ -52,8 +50,8 @@ class RunStatusRow(_Base):
 
 class RunStore:
     def __init__(self, url: str) -> None:
-        self.engine = create_engine(url)
-        _Base.metadata.create_all(self.engine)
+        self.engine = engine_for(url)
+        create_tables(self.engine, RunRow, StepRow, RunStatusRow)
 
     def save_run(
         self,

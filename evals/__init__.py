@@ -1,1 +1,1 @@
-"""Evaluation harness and benchmarks."""
+"""Evaluation harness (suites over external files, with reports and plots) and benchmarks against baselines."""

@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 
 def load_queries(path: Path) -> dict[str, str]:

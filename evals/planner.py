@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agents.plan import Plan
-from knowledge.errors import Ech0Error
+from agents.plan_models import Plan
+from knowledge.common.errors import Ech0Error
 
 DEV_SET = Path(__file__).parent / "data" / "planner_dev.jsonl"
 

@@ -5,13 +5,14 @@ For every query, the best passage of each judged-relevant document in the top `d
 per candidate threshold, how many relevant documents would still be shown and how many unjudged ones
 would be cut, so the threshold is chosen on training data, never on evaluation data.
 
-    python -m evals.relevance QUERIES.jsonl QRELS.tsv [--depth 20]
+The caller supplies the retriever (`ech0 eval relevance QUERIES.jsonl QRELS.tsv [--depth 20]` passes the
+configured one).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -55,26 +56,42 @@ def threshold_table(relevant: np.ndarray, unjudged: np.ndarray, best: np.ndarray
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("queries", type=Path)
-    parser.add_argument("qrels", type=Path)
-    parser.add_argument("--depth", type=int, default=20)
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class Calibration:
+    """The score distributions of one calibration run, summarised, and the table of candidate thresholds."""
 
-    from server.settings import Settings
-    from server.wiring import build_runtime
-
-    runtime = build_runtime(Settings())
-    queries, judged = load_beir(args.queries, args.qrels)
-    relevant, unjudged, best = score_distributions(runtime.retriever, queries, judged, args.depth)
-    print(f"{len(queries)} queries; relevant docs in top {args.depth}: {len(relevant)}; unjudged: {len(unjudged)}")
-    print(f"relevant score quantiles 5/10/25/50%: {np.nanpercentile(relevant, [5, 10, 25, 50]).round(3)}")
-    print(f"unjudged score quantiles 50/75/90/95%: {np.percentile(unjudged, [50, 75, 90, 95]).round(3)}")
-    for row in threshold_table(relevant, unjudged, best):
-        print(json.dumps(row))
-    runtime.close()
+    depth: int
+    n_queries: int
+    n_relevant: int
+    n_unjudged: int
+    relevant_quantiles: tuple[float, ...]  # 5/10/25/50 %
+    unjudged_quantiles: tuple[float, ...]  # 50/75/90/95 %
+    thresholds: list[dict]
 
 
-if __name__ == "__main__":
-    main()
+def calibrate(retriever: Retriever, queries: Path, qrels: Path, depth: int = 20) -> Calibration:
+    """Rank the judged queries of a BEIR queries/qrels pair (SciFact train) with `retriever` and summarise."""
+    texts, judged = load_beir(queries, qrels)
+    relevant, unjudged, best = score_distributions(retriever, texts, judged, depth)
+    return Calibration(
+        depth=depth,
+        n_queries=len(texts),
+        n_relevant=len(relevant),
+        n_unjudged=len(unjudged),
+        relevant_quantiles=tuple(np.nanpercentile(relevant, [5, 10, 25, 50]).round(3).tolist()),
+        unjudged_quantiles=tuple(np.percentile(unjudged, [50, 75, 90, 95]).round(3).tolist()),
+        thresholds=threshold_table(relevant, unjudged, best),
+    )
+
+
+def render(calibration: Calibration) -> str:
+    """The report: the distributions' sizes and quantiles, then one JSON line per candidate threshold."""
+    c = calibration
+    return "\n".join(
+        [
+            f"{c.n_queries} queries; relevant docs in top {c.depth}: {c.n_relevant}; unjudged: {c.n_unjudged}",
+            f"relevant score quantiles 5/10/25/50%: {np.array(c.relevant_quantiles)}",
+            f"unjudged score quantiles 50/75/90/95%: {np.array(c.unjudged_quantiles)}",
+            *(json.dumps(row) for row in c.thresholds),
+        ]
+    )

@@ -1,1 +1,2 @@
-"""Fine-tuning: the training-data factory and LLM distillation (see the open issues; nothing here yet)."""
+"""Fine-tuning: the verified training-data factory (`dataset`, `tasks`, `quality`), SFT/QLoRA and distillation
+(`training`), and what serving the student needs (`serving`)."""

@@ -1,1 +1,2 @@
-"""Knowledge: acquire, store and retrieve literature and compound records."""
+"""Knowledge: acquire, store and retrieve literature (corpus loading, chunking, embeddings, indexes, hybrid
+retrieval, index building) and compound records (shipped sets, the compound DB, identifier resolution)."""

@@ -14,9 +14,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, func, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.compound_record import (
+from knowledge.common.db import Base, create_tables, engine_for
+from knowledge.common.errors import Ech0Error
+from knowledge.common.mol import InvalidStructureError, to_mol
+from knowledge.compound_models import (
     NAMESPACES,
     SOURCE_NAMESPACES,
     Bioactivity,
@@ -26,19 +29,13 @@ from knowledge.compound_record import (
     SourceRef,
     UpsertReport,
 )
-from knowledge.compounds import normalize_name
-from knowledge.errors import Ech0Error
-from knowledge.standardize import INCHIKEY_PATTERN, InvalidStructureError, StandardStructure, standardize
+from knowledge.standardize import INCHIKEY_PATTERN, StandardStructure, normalize_name, standardize
 
 MAX_SYNONYMS = 200  # PubChem ranks synonyms; past a few hundred they are registry numbers and vendor codes
 MAX_TEXT = 255
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-class CompoundRow(_Base):
+class CompoundRow(Base):
     __tablename__ = "compounds"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     inchikey: Mapped[str] = mapped_column(String(27), unique=True)
@@ -50,29 +47,30 @@ class CompoundRow(_Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class IdentifierRow(_Base):
-    __tablename__ = "compound_identifiers"
-    __table_args__ = (UniqueConstraint("namespace", "value"),)
+class _OfCompound:
+    """The columns every per-compound table shares: its own id and the compound it belongs to."""
+
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
+
+
+class IdentifierRow(_OfCompound, Base):
+    __tablename__ = "compound_identifiers"
+    __table_args__ = (UniqueConstraint("namespace", "value"),)
     namespace: Mapped[str] = mapped_column(String(32))
     value: Mapped[str] = mapped_column(String(MAX_TEXT))
 
 
-class SynonymRow(_Base):
+class SynonymRow(_OfCompound, Base):
     __tablename__ = "compound_synonyms"
     __table_args__ = (UniqueConstraint("compound_id", "norm"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
     synonym: Mapped[str] = mapped_column(String(MAX_TEXT))
     norm: Mapped[str] = mapped_column(String(MAX_TEXT), index=True)
 
 
-class SourceRow(_Base):
+class SourceRow(_OfCompound, Base):
     __tablename__ = "compound_sources"
     __table_args__ = (UniqueConstraint("source", "source_id"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
     source: Mapped[str] = mapped_column(String(32))
     source_id: Mapped[str] = mapped_column(String(MAX_TEXT))
     name: Mapped[str | None] = mapped_column(String(MAX_TEXT))
@@ -81,11 +79,9 @@ class SourceRow(_Base):
     fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class ActivityRow(_Base):
+class ActivityRow(_OfCompound, Base):
     __tablename__ = "compound_activities"
     __table_args__ = (UniqueConstraint("source", "activity_id"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
     source: Mapped[str] = mapped_column(String(32))
     activity_id: Mapped[str] = mapped_column(String(64))
     target_id: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -103,7 +99,6 @@ class CompoundDB:
     the caller, e.g. `labs.chemistry.properties.compute_properties`, so this core does not import the labs)."""
 
     def __init__(self, url: str, properties: Callable[[Any], dict[str, Any]] | None = None) -> None:
-        from sqlalchemy import create_engine
         from sqlalchemy.engine import make_url
 
         backend = make_url(url).get_backend_name()
@@ -113,10 +108,10 @@ class CompoundDB:
             from sqlalchemy.dialects.postgresql import insert
         else:
             raise Ech0Error(f"the compound DB runs on SQLite or PostgreSQL, not {backend!r} ({url.split(':')[0]})")
-        self.engine = create_engine(url)
+        self.engine = engine_for(url)
         self._insert = insert
         self._properties = properties
-        _Base.metadata.create_all(self.engine)
+        create_tables(self.engine, CompoundRow, IdentifierRow, SynonymRow, SourceRow, ActivityRow)
 
     # --- writing ---------------------------------------------------------------------------------------------
 
@@ -228,7 +223,7 @@ class CompoundDB:
         update = {k: stmt.excluded[k] for k in ("compound_id", "target_id", "data", "pchembl_value")}
         session.execute(stmt.on_conflict_do_update(index_elements=["source", "activity_id"], set_=update))
 
-    def _upsert_ignore(self, session: Session, model: type[_Base], keys: list[str], rows: list[dict]) -> bool:
+    def _upsert_ignore(self, session: Session, model: type[Base], keys: list[str], rows: list[dict]) -> bool:
         if not rows:
             return False
         result = session.execute(self._insert(model.__table__).values(rows).on_conflict_do_nothing(index_elements=keys))
@@ -237,10 +232,8 @@ class CompoundDB:
     def _compute(self, structure: StandardStructure) -> dict[str, Any]:
         if self._properties is None:
             return {}
-        from rdkit import Chem
-
         try:
-            return self._properties(Chem.MolFromSmiles(structure.smiles))
+            return self._properties(to_mol(structure.smiles))
         except Exception:  # noqa: BLE001 - a property that fails on an exotic structure leaves the record without
             return {}
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
-
-from knowledge.errors import CompoundNotFoundError, Ech0Error
+from knowledge.common.errors import CompoundNotFoundError, Ech0Error
+from knowledge.compound_models import CompoundRecord
+from knowledge.standardize import normalize_name, smiles_inchikey
 
 if TYPE_CHECKING:
     from knowledge.resolve import Resolution
@@ -49,44 +48,6 @@ _SALT_WORDS = {
 }
 
 
-class CompoundRecord(BaseModel):
-    """A compound as one source describes it; `key` ("source:id") is what citations name."""
-
-    source: str = Field(description="'drugcentral', 'npclassifier', or for compound-DB records 'pubchem', 'chembl'…")
-    source_id: str
-    name: str | None = None
-    smiles: str
-    inchikey: str | None = None
-    cas: str | None = None
-    drugbank_id: str | None = None
-    approved_by: list[str] = Field(default_factory=list)
-    targets: list[str] = Field(default_factory=list)
-    np_pathway: str | None = None
-    np_superclass: str | None = None
-    np_class: str | None = None
-    ids: dict[str, str] = Field(default_factory=dict, description="ids in other sources, e.g. pubchem_cid, chembl")
-
-    @property
-    def key(self) -> str:
-        return f"{self.source}:{self.source_id}"
-
-    @property
-    def label(self) -> str:
-        if self.name:
-            return self.name
-        return f"natural product {self.source_id}" + (f" ({self.np_class})" if self.np_class else "")
-
-    @property
-    def source_title(self) -> str:
-        names = {
-            "drugcentral": "DrugCentral approved drugs",
-            "npclassifier": "NPClassifier natural products",
-            "pubchem": "PubChem CID",
-            "chembl": "ChEMBL",
-        }
-        return f"{self.label} ({names.get(self.source, self.source)} {self.source_id})"
-
-
 def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split("|" if "|" in value else ";") if v.strip()] if value else []
 
@@ -118,19 +79,6 @@ def load_npclassifier(path: Path) -> Iterable[CompoundRecord]:
                 np_superclass=row.get("superclass") or None,
                 np_class=row.get("class") or None,
             )
-
-
-def normalize_name(name: str) -> str:
-    return re.sub(r"\s+", " ", name.strip().lower())
-
-
-def smiles_inchikey(smiles: str) -> str | None:
-    """InChIKey of a SMILES string, or None when RDKit cannot parse it."""
-    from rdkit import Chem, RDLogger
-
-    RDLogger.DisableLog("rdApp.*")
-    mol = Chem.MolFromSmiles(smiles)
-    return Chem.MolToInchiKey(mol) or None if mol is not None else None
 
 
 class CompoundStore:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, Field
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
+from knowledge.common.jsonl import jsonl_rows
 
 
 class Document(BaseModel):
@@ -33,25 +33,6 @@ class Document(BaseModel):
     @property
     def key(self) -> str:
         return f"{self.source}:{self.doc_id}"
-
-
-def jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line of a JSONL file; bad lines raise Ech0Error naming them."""
-    if not path.exists():
-        raise Ech0Error(f"file {path} does not exist: give the path of a JSONL file")
-    with path.open(encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise Ech0Error(
-                    f"{path}:{line_no} is not valid JSON ({exc}); each line must be one JSON object"
-                ) from None
-            if not isinstance(row, dict):
-                raise Ech0Error(f"{path}:{line_no} is a JSON {type(row).__name__}, not an object with named fields")
-            yield line_no, row
 
 
 def load_scifact(path: Path, source: str = "scifact") -> Iterator[Document]:

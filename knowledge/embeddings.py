@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Protocol
 
 import numpy as np
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 SHIPPED_MINILM = "all-MiniLM-L6-v2"
 
@@ -44,7 +43,8 @@ def _load_sentence_transformer(path: str, device: str, quantize: bool):
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # a per-tensor loading bar is noise in a CLI answer
-    model = SentenceTransformer(path, device=device)
+    # A model on disk (the shipped one) loads from its files alone: the hub is never asked.
+    model = SentenceTransformer(path, device=device, local_files_only=Path(path).exists())
     if quantize:
         # int8 dynamic quantization of the Linear layers: 2.0x faster on 2 CPU cores, but vectors drift (mean
         # cosine 0.93 to fp32 on SciFact chunks, 73% top-10 overlap), so it is opt-in and gets its own index.
@@ -81,7 +81,6 @@ class SentenceTransformerEmbedder:
 
     def _load(self):
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the shipped model must never trigger a download
             path = resolve_model_path(self.model_name)
             if Path(path).is_absolute() and not Path(path).exists():
                 raise Ech0Error(f"embedding model directory {path} does not exist")

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 
 class SourcePolicy(BaseModel):
@@ -81,8 +81,8 @@ class RateLimiter:
 class CircuitBreaker:
     """Closed → open after N consecutive failures → one trial request after the cool-down (half-open).
 
-    A small class rather than pybreaker: pybreaker reads the wall clock (`datetime.now`) with no way to inject
-    one, which would make cool-down tests sleep for real.
+    A small class rather than pybreaker or aiobreaker: both read the wall clock (`datetime.now`) with no way to
+    inject one, which would make cool-down tests sleep for real.
     """
 
     def __init__(self, policy: SourcePolicy, *, clock: Callable[[], float]) -> None:

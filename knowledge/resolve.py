@@ -13,14 +13,17 @@ and the answer says to write `CID 2244` (the CLI's `--cid` does that).
 
 from __future__ import annotations
 
-import difflib
 import re
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 
-from knowledge.compounds import CompoundRecord, CompoundStore, normalize_name, smiles_inchikey
-from knowledge.standardize import CAS_PATTERN, INCHIKEY_PATTERN, is_cas
+from knowledge.common.mol import InvalidStructureError, inchikey, parse_structure
+from knowledge.compound_models import CompoundRecord
+from knowledge.standardize import CAS_PATTERN, INCHIKEY_PATTERN, is_cas, normalize_name, smiles_inchikey
 
 _DRUGBANK = re.compile(r"^DB\d{5}$", re.IGNORECASE)
 _CID = re.compile(r"^(?:CID|PUBCHEM)\s*[:\s]\s*(\d+)$", re.IGNORECASE)
@@ -47,6 +50,20 @@ class Resolution(BaseModel):
     candidates: list[Candidate] = Field(default_factory=list)
     message: str | None = Field(None, description="why nothing was resolved, and what to try")
     record: CompoundRecord | None = Field(None, exclude=True, description="the matched record, when not shipped")
+
+
+class ShippedStore(Protocol):
+    """What resolution reads from the store of shipped sets (`knowledge.compounds.CompoundStore`, which calls
+    `resolve` itself: this protocol keeps the two modules free of an import cycle)."""
+
+    fallback: Callable[[str], Resolution] | None
+
+    def get(self, key: str) -> CompoundRecord | None: ...
+    def names(self) -> list[str]: ...
+    def by_name(self, name: str) -> CompoundRecord | None: ...
+    def by_inchikey(self, key: str, *, compute: bool = True) -> CompoundRecord | None: ...
+    def by_identifier(self, ident: str) -> CompoundRecord | None: ...
+    def by_structure(self, smiles: str) -> CompoundRecord | None: ...
 
 
 def classify(text: str) -> tuple[Kind, str]:
@@ -98,14 +115,14 @@ def not_found(query: str, message: str) -> Resolution:
 
 
 def inchi_to_key(text: str) -> str | None:
-    from rdkit import Chem, RDLogger
+    """The InChIKey of an InChI, or None when RDKit cannot read it."""
+    try:
+        return inchikey(parse_structure(text))
+    except InvalidStructureError:
+        return None
 
-    RDLogger.DisableLog("rdApp.*")
-    mol = Chem.MolFromInchi(text)
-    return Chem.MolToInchiKey(mol) if mol is not None else None
 
-
-def _local(store: CompoundStore, query: str, kind: Kind, value: str) -> Resolution | None:
+def _local(store: ShippedStore, query: str, kind: Kind, value: str) -> Resolution | None:
     """An exact match in the shipped sets, or None."""
     if (record := store.get(query)) is not None:
         return resolved(query, record, "store_key", 1.0)
@@ -136,7 +153,7 @@ _WHAT = {
 }
 
 
-def resolve(store: CompoundStore, text: str) -> Resolution:
+def resolve(store: ShippedStore, text: str) -> Resolution:
     query = (text or "").strip()
     if not query:
         return not_found(query, "empty compound query: give a name, identifier or SMILES")
@@ -167,12 +184,13 @@ def resolve(store: CompoundStore, text: str) -> Resolution:
     return not_found(query, f"{base}: {hint or advice}")
 
 
-def _fuzzy(store: CompoundStore, query: str) -> Resolution:
+def _fuzzy(store: ShippedStore, query: str) -> Resolution:
     names = store.names()
-    scored = [
-        (difflib.SequenceMatcher(None, normalize_name(query), name).ratio(), name)
-        for name in difflib.get_close_matches(normalize_name(query), names, n=5, cutoff=FUZZY_MIN)
-    ]
+    # Indel similarity is 2·matches / total length (difflib's ratio, over the true longest common subsequence).
+    matches = process.extract(
+        normalize_name(query), names, scorer=Indel.normalized_similarity, limit=5, score_cutoff=FUZZY_MIN
+    )
+    scored = [(score, name) for name, score, _ in matches]
     if not scored:
         return not_found(query, f"no compound matches {query!r}")
     scored.sort(reverse=True)
@@ -200,7 +218,7 @@ class CompoundLookup:
     describes (a DrugCentral drug) answers with that record, whose targets and approvals the agent's tools use.
     """
 
-    def __init__(self, shipped: CompoundStore, db, http=None) -> None:
+    def __init__(self, shipped: ShippedStore, db, http=None) -> None:
         import threading
 
         self._shipped = shipped
@@ -233,8 +251,9 @@ class CompoundLookup:
         return None
 
     def _from_db(self, query: str, kind: Kind, value: str) -> Resolution | None:
-        from knowledge.compound_record import SOURCE_NAMESPACES
-        from knowledge.standardize import InvalidStructureError, standardize
+        from knowledge.common.mol import InvalidStructureError
+        from knowledge.compound_models import SOURCE_NAMESPACES
+        from knowledge.standardize import standardize
 
         db = self._get("db")
         source, _, ident = query.partition(":")
@@ -263,11 +282,11 @@ class CompoundLookup:
         return None
 
     def _from_sources(self, query: str, kind: Kind, value: str) -> Resolution:
-        from knowledge.compound_record import entry_from_record
-        from knowledge.errors import Ech0Error
+        from knowledge.common.errors import Ech0Error
+        from knowledge.common.mol import InvalidStructureError, parse_structure
+        from knowledge.compound_models import entry_from_record
         from knowledge.http import CacheMissError
         from knowledge.sources import chembl, pubchem
-        from knowledge.standardize import InvalidStructureError, parse_structure
 
         if kind == "drugbank":
             return not_found(

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
+from knowledge.common.errors import Ech0Error
 from knowledge.embeddings import Embedder
-from knowledge.errors import Ech0Error
 from knowledge.index.base import Hit, SearchFilters, SearchMode, VectorIndex
 from knowledge.sparse import Bm25Encoder
 

@@ -1,4 +1,5 @@
-"""Structure standardization (RDKit MolStandardize) and identifier checks shared by every compound source.
+"""Structure standardization (RDKit MolStandardize) and identifier checks shared by every compound source and
+store (name normalization, CAS check digits, a SMILES's InChIKey).
 
 Every record that enters the compound DB goes through `standardize`, so that two sources describing the same
 substance — a salt in one, the free base in another, a different tautomer or charge state in a third — meet on
@@ -16,7 +17,8 @@ deterministic label, not the stable form: measured on the 1,823 shipped DrugCent
 turning betamethasone's enone into a dienol and atovaquone's trans-cyclohexyl into a cyclohexene (which would
 merge it with its cis isomer). Steps 1–3 take ~5 ms a molecule here; step 4 adds ~23 ms.
 
-Functions raise `InvalidStructureError` (an `Ech0Error` naming the input) on a structure RDKit cannot read.
+Structures are parsed by `knowledge.common.mol.parse_structure`; functions raise its `InvalidStructureError`
+(an `Ech0Error` naming the input) on a structure RDKit cannot read.
 """
 
 from __future__ import annotations
@@ -27,15 +29,11 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from knowledge.errors import Ech0Error
+from knowledge.common.mol import InvalidStructureError, inchikey, parse_structure, try_mol
 
 CAS_PATTERN = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
 INCHIKEY_PATTERN = re.compile(r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")
 MAX_TAUTOMERS = 200  # enumeration cap: canonical tautomers of peptides and macrocycles otherwise take seconds
-
-
-class InvalidStructureError(Ech0Error, ValueError):
-    """A SMILES, InChI or molblock that RDKit cannot turn into a molecule."""
 
 
 class StandardStructure(BaseModel):
@@ -53,6 +51,17 @@ class StandardStructure(BaseModel):
     def changed(self) -> bool:
         """True when standardizing changed the identity (a salt stripped, a charge neutralized, a tautomer)."""
         return self.input_inchikey is not None and self.input_inchikey != self.inchikey
+
+
+def normalize_name(name: str) -> str:
+    """A compound name as stores match it: lower case, whitespace collapsed."""
+    return re.sub(r"\s+", " ", name.strip().lower())
+
+
+def smiles_inchikey(smiles: str) -> str | None:
+    """InChIKey of a SMILES string (as given, not standardized), or None when RDKit cannot parse it."""
+    mol = try_mol(smiles)
+    return (inchikey(mol) or None) if mol is not None else None
 
 
 def is_cas(text: str) -> bool:
@@ -82,26 +91,6 @@ def _tools():
     enumerator.SetMaxTautomers(MAX_TAUTOMERS)
     enumerator.SetMaxTransforms(MAX_TAUTOMERS)
     return rdMolStandardize, rdMolStandardize.Uncharger(canonicalOrder=True), enumerator
-
-
-def parse_structure(text: str):
-    """An RDKit molecule from a SMILES, an InChI or a molblock; raises InvalidStructureError naming the input."""
-    from rdkit import Chem
-
-    _tools()  # silences RDKit's logger
-    value = (text or "").strip()
-    if not value:
-        raise InvalidStructureError("empty structure: give a SMILES, an InChI or a molblock")
-    if value.startswith("InChI="):
-        mol = Chem.MolFromInchi(value)
-    elif "M  END" in value:
-        mol = Chem.MolFromMolBlock(text)
-    else:
-        mol = Chem.MolFromSmiles(value)
-    if mol is None or mol.GetNumAtoms() == 0:
-        shown = value if len(value) <= 80 else value[:77] + "..."
-        raise InvalidStructureError(f"invalid structure {shown!r}: RDKit cannot parse it")
-    return mol
 
 
 def standardize_mol(mol, *, tautomer: bool = False):

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
-from knowledge.errors import Ech0Error
+from knowledge.common.registry import Registry
 
 
 class Experiment(BaseModel):
@@ -100,36 +100,40 @@ def lab_uses_context(lab: Any) -> bool:
     return bool(getattr(lab, "needs_context", False)) and callable(getattr(lab, "bind", None))
 
 
-_LABS: dict[str, Callable[[], Lab]] = {}
+LabFactory = Callable[[], Lab]
+# Importing a lab module registers its lab; the registry imports them on the first lookup.
+LABS: Registry[LabFactory] = Registry(
+    "lab",
+    members=("labs.chemistry.lab", "labs.natural_products.lab", "labs.pharmacology.lab", "labs.toxicology.lab"),
+)
 
 
-def register_lab(name: str) -> Callable[[Callable[[], Lab]], Callable[[], Lab]]:
+def register_lab(name: str) -> Callable[[LabFactory], LabFactory]:
     """Class decorator: register a lab factory under `name`."""
-
-    def decorator(factory: Callable[[], Lab]) -> Callable[[], Lab]:
-        if name in _LABS:
-            raise ValueError(f"lab {name!r} is registered twice")
-        _LABS[name] = factory
-        return factory
-
-    return decorator
+    return LABS.register(name)
 
 
 def list_labs() -> list[str]:
-    _load_builtin_labs()
-    return sorted(_LABS)
+    return LABS.names()
 
 
 def make_lab(name: str) -> Lab:
-    _load_builtin_labs()
-    if name not in _LABS:
-        raise Ech0Error(f"unknown lab {name!r}: choose one of {', '.join(sorted(_LABS))}")
-    return _LABS[name]()
+    """A new lab called `name`; Ech0Error listing the known labs for an unknown name."""
+    return LABS.get(name)()
 
 
-def _load_builtin_labs() -> None:
-    # Importing a lab module registers it.
-    import labs.chemistry.lab  # noqa: F401
-    import labs.natural_products.lab  # noqa: F401
-    import labs.pharmacology.lab  # noqa: F401
-    import labs.toxicology.lab  # noqa: F401
+def lab_catalog() -> dict[str, dict[str, Any]]:
+    """Every lab with its version and its operations' parameters, as the CLI and the API list them."""
+    import inspect
+
+    catalog = {}
+    for name in list_labs():
+        lab = make_lab(name)
+        operations = lab.operations()
+        catalog[name] = {
+            "version": lab.version,
+            "operations": {
+                op: [str(p) for p in inspect.signature(fn).parameters.values()] for op, fn in operations.items()
+            },
+        }
+    return catalog

@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.lineage import LineageStore, lineage_graph
 from labs.runner import LabRunner
 

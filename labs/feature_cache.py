@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
-from sqlalchemy import Engine, LargeBinary, String, Text, create_engine, event, func, select
+from sqlalchemy import Engine, LargeBinary, String, Text, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from knowledge.common.db import create_tables, engine_for
 
 _DTYPE = np.dtype("<f4")  # little-endian float32, whatever the host's byte order
 _LOOKUP_CHUNK = 500  # ids per IN (...) clause: well under every backend's bound-parameter limit
@@ -25,7 +27,7 @@ T = TypeVar("T")
 
 
 class _Base(DeclarativeBase):
-    pass
+    """The cache's own tables: it lives in a database of its own, not in the results database."""
 
 
 class FeatureRow(_Base):
@@ -49,14 +51,6 @@ def _chunks(items: Sequence[T], size: int = _LOOKUP_CHUNK) -> Iterator[Sequence[
         yield items[start : start + size]
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # WAL lets worker processes read while the parent writes; NORMAL sync is safe in WAL and much faster.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
 def _to_bytes(vector: np.ndarray) -> bytes:
     return np.asarray(vector, dtype=_DTYPE).tobytes()
 
@@ -67,12 +61,9 @@ class FeatureCache:
     def __init__(self, location: str | Path) -> None:
         text = str(location)
         self.url = text if "://" in text else f"sqlite:///{Path(text).expanduser()}"
-        if self.url.startswith("sqlite:///") and not self.url.endswith(":memory:"):
-            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(self.url)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        _Base.metadata.create_all(self.engine)
+        # WAL: worker processes read while the parent writes.
+        self.engine: Engine = engine_for(self.url, wal=True)
+        create_tables(self.engine, FeatureRow, SmilesKeyRow)
 
     @property
     def shareable(self) -> bool:

@@ -24,9 +24,9 @@ from typing import Literal, NamedTuple
 import numpy as np
 from rdkit import Chem
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
+from knowledge.common.mol import InvalidSmilesError, to_mol
 from labs.chemistry.features import Featurizer, get_featurizer
-from labs.chemistry.mol import InvalidSmilesError, to_mol
 from labs.feature_cache import FeatureCache
 
 Executor = Literal["local", "ray"]

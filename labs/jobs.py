@@ -11,16 +11,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Engine, Integer, String, func, select, update
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from knowledge.common.db import Base, create_tables
 
 STATUSES = ("queued", "running", "done", "failed", "cancelled")
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-class JobRow(_Base):
+class JobRow(Base):
     __tablename__ = "lab_jobs"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -57,7 +55,7 @@ def _as_dict(row: JobRow) -> dict[str, Any]:
 class JobStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        _Base.metadata.create_all(engine)
+        create_tables(engine, JobRow)
 
     def add(self, **fields: Any) -> None:
         with Session(self.engine) as session, session.begin():

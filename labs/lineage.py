@@ -15,17 +15,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Engine, Float, Integer, String, or_, select, update
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.errors import Ech0Error
+from knowledge.common.db import Base, create_tables
+from knowledge.common.errors import Ech0Error
 from labs.jobs import utc
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-class WorkflowRunRow(_Base):
+class WorkflowRunRow(Base):
     __tablename__ = "lab_workflow_runs"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -39,7 +36,7 @@ class WorkflowRunRow(_Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
-class RunNodeRow(_Base):
+class RunNodeRow(Base):
     __tablename__ = "lab_run_nodes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -55,7 +52,7 @@ class RunNodeRow(_Base):
     duration_s: Mapped[float] = mapped_column(Float, default=0.0)
 
 
-class LineageEdgeRow(_Base):
+class LineageEdgeRow(Base):
     __tablename__ = "lab_lineage"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -76,7 +73,7 @@ def _columns(row: Any) -> dict[str, Any]:
 class LineageStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        _Base.metadata.create_all(engine)
+        create_tables(engine, WorkflowRunRow, RunNodeRow, LineageEdgeRow)
 
     # writing -------------------------------------------------------------------------------------------------
     def start_run(self, run_id: str, workflow: str, spec_hash: str, spec: dict, inputs: dict) -> None:

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.base import ExperimentResult
 from labs.jobs import JobStore, utc
 from labs.lineage import LineageStore

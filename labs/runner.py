@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.base import Experiment, ExperimentResult, LabContext, lab_uses_context, make_lab
 from labs.store import ExperimentStore
 

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, String, create_engine, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import JSON, DateTime, Float, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from knowledge.common.db import Base, create_tables, engine_for
 from labs.base import ExperimentResult
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-class ExperimentRow(_Base):
+class ExperimentRow(Base):
     __tablename__ = "experiments"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -29,8 +26,8 @@ class ExperimentRow(_Base):
 
 class ExperimentStore:
     def __init__(self, url: str) -> None:
-        self.engine = create_engine(url)
-        _Base.metadata.create_all(self.engine)
+        self.engine = engine_for(url)
+        create_tables(self.engine, ExperimentRow)
 
     def get(self, experiment_id: str) -> ExperimentResult | None:
         with Session(self.engine) as session:

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_\-]+)*)\}")
 NODE_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

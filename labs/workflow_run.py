@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.orchestrator import Failure, Job, Orchestrator, failure_of
 from labs.workflow import (
     MissingReference,

@@ -1,1 +1,2 @@
-"""The composition root: settings, wiring, the CLI (and later the HTTP API). Nothing below imports it."""
+"""The composition root: one `Settings`, the wiring that turns it into concrete backends (`Runtime`), the CLI,
+the HTTP API with its dashboard, and the MCP server. Nothing below imports it; `Runtime` never leaves it."""

@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from agents.loop_store import LoopStore
+from agents.loops.store import LoopStore
 from server.api import (
     chat,
     compounds,
@@ -42,14 +42,14 @@ from server.api import (
     schedules,
     search,
 )
-from server.api.deps import RateLimiter, require_read
+from server.api.deps import require_read
 from server.api.errors import install_error_handlers
-from server.api.middleware import BodyLimitMiddleware, Metrics, MetricsMiddleware
+from server.api.middleware import BodyLimitMiddleware, Metrics, MetricsMiddleware, RateLimiter
 from server.api.profiles import Profiles
 from server.feedback_store import FeedbackStore
 from server.jobs import JobManager, JobStore
 from server.keys import KeyStore
-from server.settings import Settings
+from server.settings import Settings, current_settings
 from server.wiring import Runtime, build_runtime
 
 DESCRIPTION = (
@@ -60,7 +60,7 @@ DESCRIPTION = (
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """The app over `runtime` (built from `settings` when not given; then the app closes it on shutdown)."""
-    settings = settings or (runtime.settings if runtime is not None else Settings())
+    settings = settings or (runtime.settings if runtime is not None else current_settings())
     owns_runtime = runtime is None
     runtime = runtime or build_runtime(settings)
     server = settings.server
@@ -151,4 +151,4 @@ def prepare_database(settings: Settings) -> None:
 
 def factory() -> FastAPI:
     """uvicorn's factory: each worker process reads the settings and builds its own runtime."""
-    return create_app(Settings())
+    return create_app(current_settings())

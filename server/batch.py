@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from knowledge.corpus import jsonl_rows
-from knowledge.errors import Ech0Error, IndexMissingError
+from knowledge.common.errors import Ech0Error, IndexMissingError
+from knowledge.common.jsonl import jsonl_rows
 
 
 def read_requests(path: Path) -> list[dict[str, str]]:
@@ -64,10 +64,10 @@ def error_row(request_id: str, error: str) -> dict[str, Any]:
     }
 
 
-def run_batch(batch: Path, out: Path, runtime=None) -> dict[str, int]:
+def run_batch(batch: Path, out: Path, runtime=None, context=None) -> dict[str, int]:
+    """Answer every request of `batch` not yet in `out`; `context` is each run's configuration (RunContext)."""
     from server.commands.common import progress_bar
     from server.commands.common import runtime as make_runtime
-    from server.research import ask
 
     rows = read_requests(batch)
     done = _done_ids(out)
@@ -80,7 +80,7 @@ def run_batch(batch: Path, out: Path, runtime=None) -> dict[str, int]:
             task = bar.add_task("batch", total=len(todo))
             for row in todo:
                 try:
-                    line = result_row(row["id"], ask(rt, row["request"]))
+                    line = result_row(row["id"], rt.research.ask(row["request"], context=context))
                     answered += 1
                 except IndexMissingError:
                     raise  # a set-up error every request would hit: stop and say how to fix it

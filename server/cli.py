@@ -10,7 +10,7 @@ from typing import Any
 import click
 import typer
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from server.commands import (
     bench,
     compounds,
@@ -27,7 +27,7 @@ from server.commands import (
     runs,
     serve,
 )
-from server.commands.common import console, print_json, runtime
+from server.commands.common import console, open_runtime, print_json
 
 app = typer.Typer(
     name="ech0",
@@ -62,16 +62,21 @@ def ask(
     batch: Path | None = typer.Option(None, "--batch", help='JSONL of {"id", "request"} lines to answer in one run'),
     out: Path | None = typer.Option(None, "--out", help="with --batch: JSONL file the results are appended to"),
     stream: bool = typer.Option(False, "--stream", help="show the plan and each finished step as the run goes"),
+    approval: str | None = typer.Option(
+        None, "--approval", help="which steps wait for `ech0 runs approve`: expensive (default), never or always"
+    ),
+    max_replans: int | None = typer.Option(
+        None, "--max-replans", min=0, max=5, help="times reflect may re-plan failed steps (default: llm.max_replans)"
+    ),
 ) -> None:
     """Answer a research request with a cited report (or a whole batch of them with --batch/--out)."""
-    from server.research import ask as run_ask
-
+    context = _run_context(approval, max_replans)
     if batch is not None:
         from server.batch import run_batch
 
         if out is None:
             raise Ech0Error("--batch needs --out: the JSONL file the results are written to")
-        summary = run_batch(batch, out)
+        summary = run_batch(batch, out, context=context)
         typer.echo(
             json.dumps(summary)
             if as_json
@@ -81,11 +86,8 @@ def ask(
         return
     if request is None:
         raise Ech0Error('no request: ech0 ask "QUESTION" or ech0 ask --batch IN.jsonl --out OUT.jsonl')
-    rt = runtime()
-    try:
-        result = _ask_with_progress(rt, request) if stream else run_ask(rt, request)
-    finally:
-        rt.close()
+    with open_runtime() as rt:
+        result = _ask_with_progress(rt, request, context) if stream else rt.research.ask(request, context=context)
     if as_json:
         print_json(result)
     else:
@@ -94,13 +96,22 @@ def ask(
         console().print(Markdown(result["report_markdown"]))
 
 
-def _ask_with_progress(rt, request: str) -> dict[str, Any]:
-    """Run a request, printing its plan and each finished step on stderr as they happen."""
-    from server.research import ask_stream
+def _run_context(approval: str | None, max_replans: int | None):
+    """This run's own configuration from the ask options; None when none was given."""
+    if approval is None and max_replans is None:
+        return None
+    from agents.context import RunContext
 
+    if approval is not None and approval not in ("expensive", "never", "always"):
+        raise Ech0Error(f"--approval {approval!r}: use expensive, never or always")
+    return RunContext(approval=approval, max_replans=max_replans)
+
+
+def _ask_with_progress(rt, request: str, context=None) -> dict[str, Any]:
+    """Run a request, printing its plan and each finished step on stderr as they happen."""
     err = console(stderr=True)
     result: dict[str, Any] = {}
-    for event in ask_stream(rt, request):
+    for event in rt.research.stream(request, context=context):
         if event["event"] == "plan":
             steps = ", ".join(f"{s['id']} {s['tool']}" for s in event["steps"]) or "no tool calls"
             err.print(f"[bold]plan[/bold] {steps}")
@@ -117,9 +128,9 @@ def _ask_with_progress(rt, request: str) -> dict[str, Any]:
 @config_app.command("show")
 def config_show(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
     """Print the effective settings (environment, ech0.toml, defaults), secrets masked."""
-    from server.settings import Settings
+    from server.settings import current_settings
 
-    data = Settings().masked()
+    data = current_settings().masked()
     if as_json:
         print_json(data)
         return
@@ -140,9 +151,12 @@ def main(argv: list[str] | None = None) -> int:
 
     # bitsandbytes (pulled in through transformers) warns about optional CPU kernels on import: not our user's concern
     logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+    from server.settings import settings_scope
+
     command = typer.main.get_command(app)
     try:
-        result = command.main(args=argv, prog_name="ech0", standalone_mode=False)
+        with settings_scope():  # one Settings for the whole command, read when first needed
+            result = command.main(args=argv, prog_name="ech0", standalone_mode=False)
     except Ech0Error as exc:
         typer.echo(f"error: {exc}", err=True)
         return 1

@@ -9,20 +9,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, create_engine, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.errors import Ech0Error
+from knowledge.common.db import Base, create_tables, engine_for
+from knowledge.common.errors import Ech0Error
 
 RATINGS = (-1, 0, 1)
 MAX_CORRECTION_CHARS = 20_000
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-class FeedbackRow(_Base):
+class FeedbackRow(Base):
     __tablename__ = "feedback"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -47,8 +44,8 @@ def _as_dict(row: FeedbackRow) -> dict[str, Any]:
 
 class FeedbackStore:
     def __init__(self, url: str) -> None:
-        self.engine = create_engine(url)
-        _Base.metadata.create_all(self.engine)
+        self.engine = engine_for(url)
+        create_tables(self.engine, FeedbackRow)
 
     def add(self, run_id: str, rating: int | None = None, correction: str | None = None, source: str = "api") -> dict:
         """Record feedback on a run; at least one of rating and correction. Returns the stored record."""

@@ -18,11 +18,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String, Text, create_engine, select, update
+from sqlalchemy import JSON, DateTime, String, Text, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.errors import Ech0Error
+from knowledge.common.db import Base, create_tables, engine_for
+from knowledge.common.errors import Ech0Error
 
 log = logging.getLogger("ech0.jobs")
 
@@ -35,11 +36,7 @@ class JobQueueFullError(Ech0Error):
     """Too many research jobs are waiting; the client should retry later."""
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-class JobRow(_Base):
+class JobRow(Base):
     __tablename__ = "research_jobs"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -87,8 +84,8 @@ def _pid_alive(pid: int) -> bool:
 
 class JobStore:
     def __init__(self, url: str) -> None:
-        self.engine = create_engine(url)
-        _Base.metadata.create_all(self.engine)
+        self.engine = engine_for(url)
+        create_tables(self.engine, JobRow)
 
     def create(
         self, job_id: str, request: str, profile: str, owner: str, worker: str, status: str = "queued"

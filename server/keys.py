@@ -13,10 +13,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, String, create_engine, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import DateTime, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.errors import Ech0Error
+from knowledge.common.db import Base, create_tables, engine_for
+from knowledge.common.errors import Ech0Error
 
 SCOPES = ("read", "run", "admin")
 TOKEN_PREFIX = "ech0_"
@@ -24,11 +25,7 @@ VISIBLE_CHARS = 12  # "ech0_" and 7 random characters: enough to tell keys apart
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-class ApiKeyRow(_Base):
+class ApiKeyRow(Base):
     __tablename__ = "api_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -86,8 +83,8 @@ def _utc(value: datetime | None) -> datetime | None:
 
 class KeyStore:
     def __init__(self, url: str) -> None:
-        self.engine = create_engine(url)
-        _Base.metadata.create_all(self.engine)
+        self.engine = engine_for(url)
+        create_tables(self.engine, ApiKeyRow)
 
     def create(self, name: str, scope: str) -> tuple[str, ApiKey]:
         """A new key: returns the token (to show once) and its stored record."""

@@ -15,8 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from knowledge.errors import Ech0Error
-from server import research
+from knowledge.common.errors import Ech0Error
 from server.wiring import Runtime
 
 INSTRUCTIONS = (
@@ -83,7 +82,7 @@ def build_mcp_server(runtime: Runtime):
     ) -> AskResult:
         """Answer a research request with a cited report (plans, runs ECH0's tools, cites every claim)."""
         try:
-            result = research.ask(runtime, request)
+            result = runtime.research.ask(request)
         except Ech0Error as exc:
             raise ToolError(str(exc)) from None
         return AskResult(**{k: result[k] for k in ("run_id", "report_markdown", "citations")}, notes=result["notes"])

@@ -8,8 +8,13 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from agents.loop_store import LoopStore
+from agents.loops.store import LoopStore
+
+if TYPE_CHECKING:
+    from agents.loops.iteration import LoopServices
+    from server.wiring import Runtime
 
 log = logging.getLogger("ech0.loops")
 JOB_PREFIX = "loop:"
@@ -17,10 +22,10 @@ JOB_PREFIX = "loop:"
 
 @lru_cache(maxsize=1)
 def _runtime():
-    from server.settings import Settings
+    from server.settings import current_settings
     from server.wiring import build_runtime
 
-    return build_runtime(Settings())
+    return build_runtime(current_settings())
 
 
 _bound: list = []  # the serving app's runtime, when `ech0 serve` runs the loops in its own process
@@ -39,15 +44,39 @@ def digest_dir(data_dir: Path) -> Path:
     return data_dir / "loops"
 
 
+def loop_services(runtime: Runtime) -> LoopServices:
+    """What a loop iteration uses of `runtime`, each part built on first use."""
+    from agents.loops.iteration import LoopServices
+    from server.wiring import make_http_client
+
+    def fetch_documents(source: str, query: str, max_results: int) -> list:
+        with make_http_client(runtime.settings) as http:
+            return runtime.fetch_documents(source, query, max_results, http).documents
+
+    def add_documents(docs: list) -> object:
+        runtime.retriever.close()  # the embedded index has one writer: let ingestion open it
+        return runtime.add_documents(docs)
+
+    return LoopServices(
+        fetch_documents=fetch_documents,
+        add_documents=add_documents,
+        ask=lambda request: runtime.research.ask(request),
+        embed=lambda texts: runtime.embedder.embed_documents(texts),
+        compound=lambda key: runtime.compounds.get(key),
+        run_lab=lambda lab, operation, params: runtime.labs.run(lab, operation, params),
+        count_steps=lambda run_id: len(runtime.runs.get_run(run_id)["steps"]),
+    )
+
+
 def run_loop_job(name: str) -> None:
     """The scheduled job (a module-level function, so that the job store can name it)."""
-    from server.discovery import run_iteration
+    from agents.loops.iteration import run_iteration
 
     runtime = _bound[0] if _bound else _runtime()
     store = LoopStore(runtime.settings.db_url)
     if store.get(name)["paused"]:
         return
-    digest = run_iteration(runtime, store, name, digest_dir(runtime.settings.data_dir))
+    digest = run_iteration(loop_services(runtime), store, name, digest_dir(runtime.settings.data_dir))
     if digest is None:
         log.info("loop %s: an iteration is already running; this trigger is skipped", name)
     else:
@@ -77,8 +106,12 @@ def make_scheduler(db_url: str, blocking: bool = False):
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
+    from knowledge.common.db import engine_for
+
     cls = BlockingScheduler if blocking else BackgroundScheduler
-    jobstores = {"default": SQLAlchemyJobStore(url=db_url, tablename="loop_jobs"), "memory": MemoryJobStore()}
+    # the job store shares the stores' engine: one connection pool per database per process
+    job_store = SQLAlchemyJobStore(engine=engine_for(db_url), tablename="loop_jobs")
+    jobstores = {"default": job_store, "memory": MemoryJobStore()}
     scheduler = cls(jobstores=jobstores, timezone="UTC")
     store = LoopStore(db_url)
     # the sync job holds the scheduler itself, which cannot be pickled: it lives in the memory store

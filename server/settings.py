@@ -1,7 +1,15 @@
-"""One settings object for ECH0: environment (ECH0_ prefix, `__` for nesting), an optional ech0.toml, defaults."""
+"""One settings object for ECH0: environment (ECH0_ prefix, `__` for nesting), an optional ech0.toml, defaults.
+
+Sections: llm, knowledge, data, lab, finetune (the same models `ech0 finetune --config FILE` reads), server.
+Each process builds it once (`current_settings`) and passes what each part needs down as arguments; nothing below
+server/ reads the environment or these settings.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Literal
 
@@ -13,6 +21,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from finetune.training.config import FinetuneSettings
 from knowledge.data import DRUGCENTRAL_APPROVED, NPCLASSIFIER_5K, SCIFACT_CORPUS
 
 
@@ -108,6 +117,16 @@ class DataSettings(BaseModel):
     ncbi_api_key: SecretStr | None = Field(None, description="NCBI API key: 10 requests/s instead of 3")
 
 
+class LabSettings(BaseModel):
+    models_dir: Path | None = Field(None, description="trained property models (default: DATA_DIR/models)")
+    workers: int = Field(2, ge=1, le=64, description="experiments the lab orchestrator runs at once by default")
+    executor: Literal["local", "ray"] = Field(
+        "local",
+        description="batch featurization and the training-data factory: a process pool on the local cores, or Ray "
+        "tasks (RAY_ADDRESS names a cluster; pip install ech0[scale])",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ECH0_", env_nested_delimiter="__", toml_file="ech0.toml", extra="forbid"
@@ -120,6 +139,8 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
     data: DataSettings = Field(default_factory=DataSettings)
+    lab: LabSettings = Field(default_factory=LabSettings)
+    finetune: FinetuneSettings = Field(default_factory=FinetuneSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
 
     @classmethod
@@ -143,6 +164,10 @@ class Settings(BaseSettings):
         return self.data.http_cache_dir or self.data_dir / "http"
 
     @property
+    def models_dir(self) -> Path:
+        return self.lab.models_dir or self.data_dir / "models"
+
+    @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'ech0.db'}"
 
@@ -153,3 +178,26 @@ class Settings(BaseSettings):
             scheme, rest = self.database_url.split("://", 1)
             data["database_url"] = f"{scheme}://***@{rest.split('@', 1)[1]}"
         return data
+
+
+_current: ContextVar[Settings | None] = ContextVar("ech0_settings", default=None)
+
+
+def current_settings() -> Settings:
+    """This process's settings, read from the environment and ech0.toml once (per CLI call, `settings_scope`)."""
+    settings = _current.get()
+    if settings is None:
+        settings = Settings()
+        _current.set(settings)
+    return settings
+
+
+@contextmanager
+def settings_scope(settings: Settings | None = None) -> Iterator[Settings | None]:
+    """Within the block, `current_settings()` is `settings` (or is read afresh once): the CLI enters one per call,
+    so that a command and the runtime it builds share one settings object."""
+    token = _current.set(settings)
+    try:
+        yield settings
+    finally:
+        _current.reset(token)

@@ -6,18 +6,26 @@ import sqlite3
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agents.backends import Backend, RulesBackend
 from agents.store import RunStore
+from knowledge.common.errors import Ech0Error
 from knowledge.compounds import CompoundStore
 from knowledge.embeddings import SentenceTransformerEmbedder
-from knowledge.errors import Ech0Error
 from knowledge.index.base import VectorIndex
 from knowledge.retrieve import Retriever
 from knowledge.sparse import Bm25Encoder
 from labs.runner import LabRunner
 from labs.store import ExperimentStore
-from server.settings import Settings
+from server.settings import Settings, current_settings
+
+if TYPE_CHECKING:
+    from agents.research import Research
+    from knowledge.corpus import Document
+    from knowledge.indexing import IndexRecipe
+    from knowledge.ingest import IngestReport
+    from knowledge.sources import FetchResult
 
 
 def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
@@ -140,6 +148,7 @@ class Runtime:
 
     settings: Settings
     _closers: list = field(default_factory=list)
+    _named_backends: dict[str, Backend] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -191,7 +200,7 @@ class Runtime:
         from labs.base import LabContext
 
         return LabRunner(
-            ExperimentStore(self.settings.db_url), LabContext(models_dir=self.settings.data_dir / "models")
+            ExperimentStore(self.settings.db_url), LabContext(models_dir=self.settings.models_dir)
         )
 
     @cached_property
@@ -213,7 +222,7 @@ class Runtime:
             compounds=self.compounds,
             labs=self.labs,
             top_k=self.settings.knowledge.top_k,
-            models_dir=self.settings.data_dir / "models",
+            models_dir=self.settings.models_dir,
         )
 
     @cached_property
@@ -226,6 +235,17 @@ class Runtime:
     def backend(self) -> Backend:
         tools = self.tools if self.settings.llm.backend == "openai" else None
         return make_backend(self.settings, self.compounds, tools, extra_names=self.compound_db.names())
+
+    def backend_named(self, name: str) -> Backend:
+        """The backend `name` ('rules', 'openai', 'local') on these settings, for a run whose context picks it
+        over the configured one; built on first use."""
+        if name not in self._named_backends:
+            settings = self.settings.model_copy(update={"llm": self.settings.llm.model_copy(update={"backend": name})})
+            tools = self.tools if name == "openai" else None
+            self._named_backends[name] = make_backend(
+                settings, self.compounds, tools, extra_names=self.compound_db.names()
+            )
+        return self._named_backends[name]
 
     def checkpointer(self):
         """LangGraph checkpoints in the results database when it is PostgreSQL (runs resume on any host that
@@ -261,7 +281,61 @@ class Runtime:
             checkpointer=self.checkpointer(),
             approval_reason=self.approval_reason,
             max_replans=self.settings.llm.max_replans,
+            named_backends=self.backend_named,
         )
+
+    @cached_property
+    def research(self) -> Research:
+        """Research runs on this runtime's graph (asked for on each run, so that a rebuilt graph is used)."""
+        from agents.research import Research
+
+        return Research(lambda: self.graph, self.runs, self.settings.llm.max_request_chars)
+
+    # Literature indexing (knowledge.indexing) into the configured index, or the embedded one at `index_path`.
+
+    def index_recipe(self) -> IndexRecipe:
+        from knowledge.indexing import IndexRecipe
+
+        k = self.settings.knowledge
+        return IndexRecipe(k.embedding_model, k.embedding_quantize, k.chunk_max_chars)
+
+    def index_is_complete(
+        self, index_path: Path | None = None, corpus_path: Path | None = None, source: str | None = None
+    ) -> bool:
+        """True when the embedded index holds the whole corpus (the configured one by default)."""
+        from knowledge.indexing import index_is_complete
+
+        k = self.settings.knowledge
+        if k.index_backend != "edge":
+            return False  # only the embedded index keeps a completion marker
+        return index_is_complete(index_path or self.settings.index_path, corpus_path or k.corpus_path,
+                                 source or k.corpus_source, self.index_recipe())  # fmt: skip
+
+    def build_index(self, corpus_path: Path | None = None, source: str | None = None, index_path: Path | None = None,
+                    limit: int | None = None, on_start=None, on_progress=None) -> IngestReport:  # fmt: skip
+        """Index a corpus file (the configured one by default); see knowledge.indexing.build_index."""
+        from knowledge.indexing import build_index
+
+        k = self.settings.knowledge
+        marker_dir = (index_path or self.settings.index_path) if k.index_backend == "edge" else None
+        return build_index(corpus_path or k.corpus_path, source or k.corpus_source,
+                           lambda: make_index(self.settings, self.embedder, create=True, path=index_path),
+                           self.embedder, self.index_recipe(), sparse=self.sparse, marker_dir=marker_dir,
+                           limit=limit, on_start=on_start, on_progress=on_progress)  # fmt: skip
+
+    def add_documents(
+        self, docs: list[Document], index_path: Path | None = None, on_start=None, on_progress=None
+    ) -> IngestReport:
+        from knowledge.indexing import add_documents
+
+        return add_documents(docs, lambda: make_index(self.settings, self.embedder, create=True, path=index_path),
+                             self.embedder, max_chars=self.settings.knowledge.chunk_max_chars, sparse=self.sparse,
+                             on_start=on_start, on_progress=on_progress)  # fmt: skip
+
+    def fetch_documents(self, source: str, query: str, max_results: int, http) -> FetchResult:
+        from knowledge.indexing import fetch_documents
+
+        return fetch_documents(source, query, max_results, http, pubmed_config(self.settings))
 
     def close(self) -> None:
         if "retriever" in self.__dict__:
@@ -271,4 +345,4 @@ class Runtime:
 
 
 def build_runtime(settings: Settings | None = None) -> Runtime:
-    return Runtime(settings or Settings())
+    return Runtime(settings or current_settings())

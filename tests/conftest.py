@@ -30,12 +30,11 @@ def mini_settings(data_dir: Path):
 @pytest.fixture(scope="session")
 def built_data_dir(tmp_path_factory, embedder) -> Path:
     """A data directory whose literature index holds the mini corpus."""
-    from server.indexing import build_index
     from server.wiring import build_runtime
 
     data_dir = tmp_path_factory.mktemp("ech0-data")
     runtime = build_runtime(mini_settings(data_dir))
-    build_index(runtime)
+    runtime.build_index()
     runtime.close()
     return data_dir
 

@@ -15,14 +15,17 @@ def test_package_imports_from_repo(name):
     assert Path(module.__file__).resolve().parent == ROOT / name
 
 
-def test_pyproject_lists_every_package():
+def test_pyproject_packages_every_package():
     import tomllib
 
-    listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
-    assert set(PACKAGES) <= set(listed)
+    from setuptools import find_packages
+
+    find = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    packaged = set(find_packages(str(ROOT), include=find["include"]))
+    assert set(PACKAGES) <= packaged
     on_disk = {str(p.parent.relative_to(ROOT)).replace("/", ".") for p in ROOT.glob("[a-z]*/**/__init__.py")}
-    on_disk = {p for p in on_disk if not p.startswith(("tests", ".venv"))}
-    assert on_disk <= set(listed), f"packages missing from pyproject: {on_disk - set(listed)}"
+    on_disk = {p for p in on_disk if not p.startswith(("tests", ".venv", "build"))}
+    assert on_disk == packaged, f"packaged but not a package here, or missing: {on_disk ^ packaged}"
 
 
 def test_shipped_data_is_inside_the_package():

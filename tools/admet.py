@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from knowledge.errors import Ech0Error
-from labs.chemistry.mol import inchikey, to_mol
+from knowledge.common.errors import Ech0Error
+from knowledge.common.mol import inchikey, to_mol
 from labs.pharmacology.endpoints import ENDPOINTS, endpoint, measured_values
 from tools.common import structure_of
 from tools.registry import ToolContext, register_tool

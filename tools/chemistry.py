@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from knowledge.errors import CompoundNotFoundError
-from labs.chemistry.mol import to_mol
+from knowledge.common.errors import CompoundNotFoundError
+from knowledge.common.mol import to_mol
 from labs.chemistry.properties import PROPERTIES
 from tools.registry import ToolContext, register_tool
 

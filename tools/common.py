@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from knowledge.errors import CompoundNotFoundError, Ech0Error
-from labs.chemistry.mol import to_mol
+from knowledge.common.errors import CompoundNotFoundError, Ech0Error
+from knowledge.common.mol import to_mol
 from tools.registry import ToolContext
 
 

@@ -15,8 +15,9 @@ from typing import Any
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel
 
+from knowledge.common.errors import Ech0Error, IndexMissingError
+from knowledge.common.registry import Registry
 from knowledge.compounds import CompoundStore
-from knowledge.errors import Ech0Error, IndexMissingError
 from knowledge.retrieve import Retriever
 from labs.runner import LabRunner
 
@@ -50,7 +51,20 @@ class ToolSpec:
     expensive: Callable[[ToolContext, dict[str, Any]], str | None] | None = None
 
 
-_TOOLS: dict[str, ToolSpec] = {}
+# Importing a tool module registers its tools; the registry imports them on the first lookup.
+TOOLS: Registry[ToolSpec] = Registry(
+    "tool",
+    members=(
+        "tools.admet",
+        "tools.chemistry",
+        "tools.compounds",
+        "tools.literature",
+        "tools.natural_products",
+        "tools.similarity",
+        "tools.structure",
+        "tools.toxicity",
+    ),
+)
 
 
 def register_tool(
@@ -62,28 +76,15 @@ def register_tool(
     """Decorator: register `fn(ctx, **args) -> data dict` as a tool; `expensive(ctx, args)` says when to ask first."""
 
     def decorator(fn: Callable[..., dict[str, Any]]):
-        if name in _TOOLS:
-            raise ValueError(f"tool {name!r} is registered twice")
-        _TOOLS[name] = ToolSpec(name, description, args_schema, fn, expensive)
+        TOOLS.add(name, ToolSpec(name, description, args_schema, fn, expensive))
         return fn
 
     return decorator
 
 
-def _load_builtin_tools() -> None:
-    import tools.admet  # noqa: F401
-    import tools.chemistry  # noqa: F401
-    import tools.compounds  # noqa: F401
-    import tools.literature  # noqa: F401
-    import tools.natural_products  # noqa: F401
-    import tools.similarity  # noqa: F401
-    import tools.structure  # noqa: F401
-    import tools.toxicity  # noqa: F401
-
-
 def list_tools() -> list[ToolSpec]:
-    _load_builtin_tools()
-    return [_TOOLS[n] for n in sorted(_TOOLS)]
+    """Every registered tool, by name."""
+    return [TOOLS[name] for name in TOOLS.names()]
 
 
 def _bind(spec: ToolSpec, ctx: ToolContext) -> BaseTool:
@@ -107,10 +108,9 @@ def build_tools(ctx: ToolContext) -> dict[str, BaseTool]:
 
 def approval_check(ctx: ToolContext) -> Callable[[str, dict[str, Any]], str | None]:
     """(tool, args) -> why a planned call needs approval before it runs, or None when it may run at once."""
-    _load_builtin_tools()
 
     def reason(tool: str, args: dict[str, Any]) -> str | None:
-        spec = _TOOLS.get(tool)
+        spec = TOOLS.find(tool)
         return spec.expensive(ctx, args) if spec is not None and spec.expensive is not None else None
 
     return reason

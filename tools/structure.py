@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from tools.common import structure_of
 from tools.registry import ToolContext, register_tool
 

@@ -1,23 +1,25 @@
 """act: run one planned tool call (branches run in parallel) and record its typed outcome.
 
-A call the tool registry marks expensive (training, fine-tuning, a large acquisition) first pauses the run
-with a LangGraph interrupt; it runs only once a person approves it, and a rejection is recorded as such.
+A call that the run's approval policy holds (by default: one the tool registry marks expensive, such as
+training, fine-tuning or a large acquisition) first pauses the run with a LangGraph interrupt; it runs only once
+a person approves it, and a rejection is recorded as such.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any, Literal
 
 from langchain_core.tools import BaseTool
+from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
-from agents.state import StepInput, StepResult
+from agents.context import RunContext, RunSetup
+from agents.state import PlanStepData, StepInput, StepResult
 
 
-def _run(tools: dict[str, BaseTool], step: dict[str, Any]) -> dict[str, Any]:
+def _run(tools: dict[str, BaseTool], step: PlanStepData) -> dict[str, Any]:
     tool = tools.get(step["tool"])
     if tool is None:  # only allowlisted tools run; a plan naming anything else gets a typed failure
         return {"ok": False, "data": None, "error": f"unknown tool {step['tool']!r}: not in the tool allowlist"}
@@ -27,12 +29,13 @@ def _run(tools: dict[str, BaseTool], step: dict[str, Any]) -> dict[str, Any]:
         return {"ok": False, "data": None, "error": f"invalid arguments: {exc.errors()[0]['msg']}"}
 
 
-def make_act_node(tools: dict[str, BaseTool], approval_reason: Callable[[str, dict], str | None]):
-    def act(payload: StepInput) -> Command[Literal["reflect"]]:
+def make_act_node(tools: dict[str, BaseTool], setup: RunSetup):
+    def act(payload: StepInput, runtime: Runtime[RunContext]) -> Command[Literal["reflect"]]:
         step = payload["step"]
+        options = payload.get("options") or setup.options(runtime.context)  # a branch sent before options existed
         started = time.perf_counter()
         rejected = False
-        reason = approval_reason(step["tool"], step["args"])
+        reason = setup.approval_needed(options["approval"], step["tool"], step["args"])
         decision = interrupt({"step": step, "reason": reason}) if reason else {"approved": True}
         if not decision.get("approved"):
             rejected = True
@@ -51,6 +54,9 @@ def make_act_node(tools: dict[str, BaseTool], approval_reason: Callable[[str, di
         )
         if rejected:
             result["rejected"] = True
+        runtime.stream_writer({"event": "step", "run_id": payload["run_id"], "step_id": result["step_id"],
+                               "tool": result["tool"], "ok": result["ok"], "error": result["error"],
+                               "seconds": result["seconds"]})  # fmt: skip
         return Command(update={"results": [result]}, goto="reflect")
 
     return act

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from typing import Literal
 
+from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 
-from agents.backends import Backend
-from agents.reflect import review, should_replan
-from agents.state import ResearchState
+from agents.context import RunContext, RunSetup
+from agents.issues import review, should_replan
+from agents.state import ResearchState, StepInput
 
 
-def make_reflect_node(backend: Backend, max_replans: int):
-    def reflect(state: ResearchState) -> Command[Literal["act", "synthesize"]]:
+def make_reflect_node(setup: RunSetup):
+    def reflect(state: ResearchState, runtime: Runtime[RunContext]) -> Command[Literal["act", "synthesize"]]:
+        options = state.get("options") or setup.options(runtime.context)
         results = state.get("results", [])
         issues = review(results)
         attempt = state.get("attempt", 0)
         update = {"issues": [i.model_dump() for i in issues]}
-        if should_replan(issues, attempt, max_replans):
+        goto: str | list[Send] = "synthesize"
+        if should_replan(issues, attempt, options["max_replans"]):
+            backend = setup.backend_named(options["backend"])
             plan = backend.replan(state["request"], results, issues, attempt + 1)
             if plan is not None and plan.steps:
                 start = len(state.get("plan", []))
@@ -28,7 +32,9 @@ def make_reflect_node(backend: Backend, max_replans: int):
                     "plan": state.get("plan", []) + steps,
                     "superseded": state.get("superseded", []) + retried,
                 }
-                return Command(update=update, goto=[Send("act", {"run_id": state["run_id"], "step": s}) for s in steps])
-        return Command(update=update, goto="synthesize")
+                goto = [Send("act", StepInput(run_id=state["run_id"], step=s, options=options)) for s in steps]
+        if issues:
+            runtime.stream_writer({"event": "reflect", "run_id": state["run_id"], "issues": update["issues"]})
+        return Command(update=update, goto=goto)
 
     return reflect

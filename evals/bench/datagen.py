@@ -1,4 +1,4 @@
-"""Training-data factory throughput, in examples per hour: `finetune.factory.generate_dataset` against a plain loop.
+"""Training-data factory throughput, in examples per hour: `generate_dataset` against a plain loop.
 
 In one process, on the same compounds (the first N of the shipped sets, interleaved as the factory selects them):
 
@@ -18,12 +18,13 @@ Anything else running on the machine slows every side.
 
 from __future__ import annotations
 
-import argparse
 import json
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import typer
 
 BASELINE_EXAMPLES = 3000
 
@@ -39,7 +40,7 @@ def baseline(lines: list[str]) -> float:
     start = time.perf_counter()
     for i, line in enumerate(lines):
         example = json.loads(line)
-        mol = Chem.MolFromSmiles(example["compound"]["smiles"])
+        mol = Chem.MolFromSmiles(example["compound"]["smiles"])  # plain RDKit on purpose: an independent baseline
         if mol is not None:
             example["computed"] = compute_properties(mol)
         json.dumps(example, ensure_ascii=False)
@@ -59,8 +60,8 @@ def run(
     baseline_examples: int = BASELINE_EXAMPLES,
     seed: int = 0,
 ) -> dict[str, Any]:
-    from finetune.check import run_check
-    from finetune.factory import default_workers, generate_dataset
+    from finetune.dataset.factory import default_workers, generate_dataset
+    from finetune.quality.check import run_check
 
     n_workers = workers or default_workers()
     with tempfile.TemporaryDirectory(prefix="ech0-datagen-") as folder:
@@ -131,16 +132,19 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m evals.bench.datagen", description=__doc__.splitlines()[0])
-    parser.add_argument("--compounds", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--no-check", action="store_true", help="skip the full check of the generated set")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    args = parser.parse_args(argv)
-    result = run(args.compounds, args.workers, not args.no_check)
-    print(json.dumps(result) if args.json else render(result))
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command(help=__doc__.splitlines()[0])
+def main(
+    compounds: int = typer.Option(1000, "--compounds", help="input compounds (shipped sets, interleaved)"),
+    workers: int | None = typer.Option(None, "--workers", help="processes for ours (default: the cores)"),
+    no_check: bool = typer.Option(False, "--no-check", help="skip the full check of the generated set"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    result = run(compounds, workers, not no_check)
+    typer.echo(json.dumps(result) if as_json else render(result))
 
 
 if __name__ == "__main__":
-    main()
+    app()

@@ -17,7 +17,6 @@ values equal to the baseline's (float32, NaN = NaN). Anything else running on th
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import resource
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import typer
 
 from knowledge.data import DRUGCENTRAL_APPROVED, NPCLASSIFIER_5K
 
@@ -55,7 +55,7 @@ def baseline(smiles: list[str], featurizer: str) -> tuple[float, np.ndarray]:
     rows: list[Any] = []
     start = time.perf_counter()
     for text in smiles:
-        mol = Chem.MolFromSmiles(text)
+        mol = Chem.MolFromSmiles(text)  # plain RDKit on purpose: the baseline measures independently of ECH0's parser
         if mol is None:
             continue
         rows.append(list(Descriptors.CalcMolDescriptors(mol).values()) if featurizer == "descriptors2d" else fn(mol))
@@ -139,16 +139,19 @@ def render(result: dict[str, Any]) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m evals.bench.featurize", description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=2000, help="molecules (natural products first, then drugs)")
-    parser.add_argument("--featurizer", default="descriptors2d")
-    parser.add_argument("--workers", type=int, default=None, help="processes for ours (default: the cores)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    args = parser.parse_args(argv)
-    result = run(args.n, args.featurizer, args.workers)
-    print(json.dumps(result) if args.json else render(result))
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command(help=__doc__.splitlines()[0])
+def main(
+    n: int = typer.Option(2000, "--n", help="molecules (natural products first, then drugs)"),
+    featurizer: str = typer.Option("descriptors2d", "--featurizer", help="a registered featurizer"),
+    workers: int | None = typer.Option(None, "--workers", help="processes for ours (default: the cores)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    result = run(n, featurizer, workers)
+    typer.echo(json.dumps(result) if as_json else render(result))
 
 
 if __name__ == "__main__":
-    main()
+    app()

@@ -14,7 +14,6 @@ running on the machine then slows both sides alike instead of whichever happened
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import tempfile
@@ -23,6 +22,8 @@ import warnings
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
+
+import typer
 
 from knowledge.chunking import chunk_document
 from knowledge.corpus import Document, load_scifact
@@ -211,23 +212,23 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join([head, *rows, *tail])
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m evals.bench.ingest", description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", default="500", help="number of abstracts from the start of SciFact, or 'all'")
-    parser.add_argument("--batch-size", type=int, default=256, help="chunks per ingest batch (ours)")
-    parser.add_argument("--quantize", action="store_true", help="load our embedder with int8 dynamic quantization")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
-    args = parser.parse_args(argv)
-    if args.docs != "all" and not (args.docs.isdigit() and int(args.docs) > 0):
-        parser.error(f"--docs must be a positive integer or 'all', not {args.docs!r}")
-    if args.batch_size < 1:
-        parser.error("--batch-size must be positive")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command(help=__doc__.splitlines()[0])
+def main(
+    docs: str = typer.Option("500", "--docs", help="number of abstracts from the start of SciFact, or 'all'"),
+    batch_size: int = typer.Option(256, "--batch-size", min=1, help="chunks per ingest batch (ours)"),
+    quantize: bool = typer.Option(False, "--quantize", help="load our embedder with int8 dynamic quantization"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object instead of the table"),
+) -> None:
+    if docs != "all" and not (docs.isdigit() and int(docs) > 0):
+        raise typer.BadParameter(f"must be a positive integer or 'all', not {docs!r}", param_hint="--docs")
     # Known advisories, not results: torch's quantized-tensor deprecation, qdrant-client's local-mode notes.
     warnings.filterwarnings("ignore", message="(torch.quantize_per_tensor|Local mode is not recommended)")
-    result = bench(None if args.docs == "all" else int(args.docs), args.quantize, args.batch_size)
-    print(json.dumps(result) if args.json else render(result))
+    result = bench(None if docs == "all" else int(docs), quantize, batch_size)
+    typer.echo(json.dumps(result) if as_json else render(result))
 
 
 if __name__ == "__main__":
-    main()
+    app()

@@ -15,7 +15,6 @@ of 400 or more, a timeout or a dropped connection is an error. Latency is per re
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import json
@@ -23,7 +22,6 @@ import os
 import random
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,7 +30,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from knowledge.errors import Ech0Error
+import typer
+
+from evals.harness.base import percentile
+from knowledge.common.errors import Ech0Error
 
 CORPUS = Path(__file__).resolve().parent.parent / "suites" / "retrieval" / "scifact-dev" / "corpus.jsonl"
 SEARCHES = ["metformin cancer", "vitamin D fracture risk", "microRNA neuronal development", "statin myopathy",
@@ -165,22 +166,14 @@ async def _client(url: str, key: str, seed: int, deadline: float, recorder: Reco
             await _action(client, recorder, rng, rng.choices(kinds, weights)[0], deadline)
 
 
-def _quantile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return round(values[0], 4)
-    return round(statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1], 4)
-
-
 def summarize(recorder: Recorder, clients: int, seconds: float, wall: float) -> dict[str, Any]:
     every = [s for samples in recorder.samples.values() for s in samples]
-    by_kind = {kind: {"requests": len(s), "errors": recorder.errors.get(kind, 0), "p50_s": _quantile(s, 0.5),
-                      "p95_s": _quantile(s, 0.95)} for kind, s in sorted(recorder.samples.items())}  # fmt: skip
+    by_kind = {kind: {"requests": len(s), "errors": recorder.errors.get(kind, 0), "p50_s": percentile(s, 0.5),
+                      "p95_s": percentile(s, 0.95)} for kind, s in sorted(recorder.samples.items())}  # fmt: skip
     return {
         "clients": clients, "seconds": seconds, "wall_s": round(wall, 2), "requests": len(every),
         "throughput_rps": round(len(every) / wall, 2) if wall else 0.0, "errors": sum(recorder.errors.values()),
-        "p50_s": _quantile(every, 0.5), "p95_s": _quantile(every, 0.95), "p99_s": _quantile(every, 0.99),
+        "p50_s": percentile(every, 0.5), "p95_s": percentile(every, 0.95), "p99_s": percentile(every, 0.99),
         "max_s": round(max(every), 4) if every else None, "by_kind": by_kind,
         "error_samples": recorder.error_samples, "backend": "rules", "server_workers": 1,
         "cpu_count": os.cpu_count(),
@@ -238,16 +231,19 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--index", type=Path, default=None, help="serve this embedded index instead of a small one")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    result = run(args.clients, args.seconds, args.index)
-    print(json.dumps(result, indent=2) if args.json else render(result))
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command(help=__doc__.splitlines()[0])
+def main(
+    clients: int = typer.Option(20, "--clients", help="concurrent clients"),
+    seconds: float = typer.Option(60, "--seconds", help="how long the clients run"),
+    index: Path | None = typer.Option(None, "--index", help="serve this embedded index instead of a small one"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    result = run(clients, seconds, index)
+    typer.echo(json.dumps(result, indent=2) if as_json else render(result))
 
 
 if __name__ == "__main__":
-    main()
+    app()

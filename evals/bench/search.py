@@ -20,7 +20,6 @@ and size (`--only ours|baseline`), which loads the prepared vectors, builds that
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import resource
@@ -30,10 +29,12 @@ import sys
 import tempfile
 import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import typer
 
 from knowledge.index.base import IndexPoint, SearchFilters, SparseVector, VectorIndex, point_id
 
@@ -43,6 +44,22 @@ FIRST_YEAR, N_YEARS = 1990, 35
 FILTER = SearchFilters(source=["scifact", "pubmed"], year_min=2010)
 BACKENDS = ("ours", "baseline")
 LABELS = {"ours": "ours (EdgeIndex)", "baseline": "baseline (qdrant-client local)"}
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """One run's settings, as the command line gives them (a memory subprocess gets the same ones)."""
+
+    sizes: tuple[int, ...]
+    queries: int = 200
+    baseline_queries: int = 50
+    seed_chunks: int = 2000
+    noise: float = 0.05
+    k: int = 10
+    batch: int = 1000
+    warmup: int = 5
+    workdir: str | None = None
+    memory: bool = True
 
 
 def prepare(out: Path, seed_chunks: int, n_queries: int) -> None:
@@ -141,17 +158,17 @@ def open_index(backend: str, folder: Path, dim: int) -> VectorIndex:
 class Contender:
     """One backend's index at one size: built and warmed up on creation, then timed one query at a time."""
 
-    def __init__(self, backend: str, data: Data, size: int, args: argparse.Namespace, folder: Path) -> None:
-        self.backend, self.k = backend, args.k
+    def __init__(self, backend: str, data: Data, size: int, config: SearchConfig, folder: Path) -> None:
+        self.backend, self.k = backend, config.k
         self.index = open_index(backend, folder, data.seed.shape[1])
         started = time.perf_counter()
-        for start in range(0, size, args.batch):
-            self.index.upsert(data.points(start, min(size, start + args.batch)))
+        for start in range(0, size, config.batch):
+            self.index.upsert(data.points(start, min(size, start + config.batch)))
         self.index.optimize()  # as an index build does: qdrant-edge builds its search structures only on request
         self.build_s = time.perf_counter() - started
         if self.index.count() != size:
             raise RuntimeError(f"{backend} holds {self.index.count()} points, expected {size}")
-        for dense, sparse in zip(data.queries[: args.warmup], data.query_sparse, strict=False):
+        for dense, sparse in zip(data.queries[: config.warmup], data.query_sparse, strict=False):
             self.index.search(dense.tolist(), sparse, self.k, FILTER)
         self.latencies: list[float] = []
         self.ranked: list[list[str]] = []
@@ -177,11 +194,11 @@ class Contender:
         }
 
 
-def measure(backends: tuple[str, ...], data: Data, size: int, args: argparse.Namespace) -> dict[str, Contender]:
+def measure(backends: tuple[str, ...], data: Data, size: int, config: SearchConfig) -> dict[str, Contender]:
     """Build each backend's index, then time the queries on them in turn."""
-    limits = {"ours": args.queries, "baseline": min(args.queries, args.baseline_queries)}
-    with tempfile.TemporaryDirectory(prefix="ech0-bench-search-", dir=args.workdir) as tmp:
-        sides = {b: Contender(b, data, size, args, Path(tmp) / b) for b in backends}
+    limits = {"ours": config.queries, "baseline": min(config.queries, config.baseline_queries)}
+    with tempfile.TemporaryDirectory(prefix="ech0-bench-search-", dir=config.workdir) as tmp:
+        sides = {b: Contender(b, data, size, config, Path(tmp) / b) for b in backends}
         for i, (dense, sparse) in enumerate(zip(data.queries, data.query_sparse, strict=True)):
             # Alternate which backend goes first, so load from other processes falls on both alike.
             for b in backends if i % 2 == 0 else backends[::-1]:
@@ -200,18 +217,20 @@ def peak_rss_mb() -> float:
     return round((kib or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024, 1)  # ru_maxrss: KiB on Linux
 
 
-def child(args: argparse.Namespace, folder: Path, size: int) -> dict[str, Any]:
-    data = Data(folder, args.noise)
+def child(config: SearchConfig, folder: Path, backend: str) -> dict[str, Any]:
+    """One backend at the one size, in this fresh process: its figures and peak RSS."""
+    data = Data(folder, config.noise)
     loaded = peak_rss_mb()
-    result = measure((args.only,), data, size, args)[args.only].result
-    return {"backend": args.only, "size": size, "data_rss_mb": loaded, "peak_rss_mb": peak_rss_mb(), **result}
+    size = config.sizes[0]
+    result = measure((backend,), data, size, config)[backend].result
+    return {"backend": backend, "size": size, "data_rss_mb": loaded, "peak_rss_mb": peak_rss_mb(), **result}
 
 
-def memory_run(args: argparse.Namespace, folder: Path, backend: str, size: int) -> dict[str, Any]:
+def memory_run(config: SearchConfig, folder: Path, backend: str, size: int) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "evals.bench.search", "--only", backend, "--data", str(folder), "--sizes", str(size)]
     for name in ("queries", "baseline_queries", "k", "batch", "warmup", "noise", "workdir"):
-        if getattr(args, name) is not None:
-            cmd += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+        if getattr(config, name) is not None:
+            cmd += [f"--{name.replace('_', '-')}", str(getattr(config, name))]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"memory run {backend} at {size} failed:\n{done.stderr[-2000:]}")
@@ -224,11 +243,11 @@ def overlap(a: list[list[str]], b: list[list[str]]) -> float:
     return round(statistics.fmean(shares), 3) if shares else 0.0
 
 
-def bench(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
-    data = Data(folder, args.noise)
+def bench(config: SearchConfig, folder: Path) -> dict[str, Any]:
+    data = Data(folder, config.noise)
     results, memory = [], []
-    for size in args.sizes:
-        sides = measure(BACKENDS, data, size, args)
+    for size in config.sizes:
+        sides = measure(BACKENDS, data, size, config)
         ours, base = sides["ours"].result, sides["baseline"].result
         cos = data.mean_cos_to_seed(size)
         row = {
@@ -242,18 +261,18 @@ def bench(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             "ratio_p95": round(base["p95_ms"] / ours["p95_ms"], 3),
         }
         results.append(row)
-        if args.memory:
-            memory.append({"size": size, **{b: memory_run(args, folder, b, size) for b in BACKENDS}})
+        if config.memory:
+            memory.append({"size": size, **{b: memory_run(config, folder, b, size) for b in BACKENDS}})
     return {
         "benchmark": "search",
         "cpu_count": os.cpu_count(),
         "seed_chunks": len(data.seed),
-        "noise_sigma": args.noise,
-        "k": args.k,
-        "workdir": args.workdir or tempfile.gettempdir(),
+        "noise_sigma": config.noise,
+        "k": config.k,
+        "workdir": config.workdir or tempfile.gettempdir(),
         "filter": FILTER.model_dump(exclude_none=True),
-        "queries": args.queries,
-        "baseline_queries": min(args.queries, args.baseline_queries),
+        "queries": config.queries,
+        "baseline_queries": min(config.queries, config.baseline_queries),
         "results": results,
         "memory": memory,
     }
@@ -286,48 +305,61 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m evals.bench.search", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000", help="comma-separated index sizes, in chunks")
-    parser.add_argument("--queries", type=int, default=200, help="queries timed on ours (SciFact titles)")
-    parser.add_argument("--baseline-queries", type=int, default=50, help="cap for the slower local-mode baseline")
-    parser.add_argument("--seed-chunks", type=int, default=2000, help="real chunks embedded to seed the synthesis")
-    parser.add_argument("--noise", type=float, default=0.05, help="per-dimension sigma of the synthetic noise")
-    parser.add_argument("--k", type=int, default=10)
-    parser.add_argument("--batch", type=int, default=1000, help="points per upsert")
-    parser.add_argument("--warmup", type=int, default=5, help="untimed queries run first on each index")
+def parse_sizes(value: str) -> tuple[int, ...]:
+    sizes = [s.strip() for s in value.split(",") if s.strip()]
+    if not sizes or not all(s.isdigit() and int(s) > 0 for s in sizes):
+        raise typer.BadParameter(f"must be comma-separated positive integers, not {value!r}", param_hint="--sizes")
+    return tuple(int(s) for s in sizes)
+
+
+def default_workdir() -> str | None:
     # tmpfs by default: local mode commits each point to sqlite, and the setup should not be an fsync benchmark.
-    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-    parser.add_argument("--workdir", default=shm, help="where the indexes go (default /dev/shm, if writable)")
-    parser.add_argument("--no-memory", dest="memory", action="store_false", help="skip the per-backend RSS runs")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
-    parser.add_argument("--only", choices=BACKENDS, help=argparse.SUPPRESS)  # the memory subprocess
-    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)  # prepared vectors, for --only
-    args = parser.parse_args(argv)
-    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
-    if not sizes or not all(s.isdigit() and int(s) > 0 for s in sizes) or min(args.queries, args.baseline_queries) < 1:
-        parser.error("--sizes must be comma-separated positive integers; --queries and --baseline-queries positive")
-    args.sizes = [int(s) for s in sizes]
-    if min(args.seed_chunks, args.k, args.batch) < 1 or args.warmup < 0:
-        parser.error("--seed-chunks, --k and --batch must be positive, --warmup not negative")
-    if args.only and (args.data is None or len(args.sizes) != 1):
-        parser.error("--only needs --data and exactly one size")
-    return args
+    return "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command(help=__doc__.splitlines()[0])
+def main(
+    sizes: str = typer.Option("10000,100000", "--sizes", help="comma-separated index sizes, in chunks"),
+    queries: int = typer.Option(200, "--queries", min=1, help="queries timed on ours (SciFact titles)"),
+    baseline_queries: int = typer.Option(50, "--baseline-queries", min=1, help="cap for the slower baseline"),
+    seed_chunks: int = typer.Option(2000, "--seed-chunks", min=1, help="real chunks embedded to seed the synthesis"),
+    noise: float = typer.Option(0.05, "--noise", help="per-dimension sigma of the synthetic noise"),
+    k: int = typer.Option(10, "--k", min=1, help="hits per query"),
+    batch: int = typer.Option(1000, "--batch", min=1, help="points per upsert"),
+    warmup: int = typer.Option(5, "--warmup", min=0, help="untimed queries run first on each index"),
+    workdir: str | None = typer.Option(None, "--workdir", help="where the indexes go (default /dev/shm, if writable)"),
+    no_memory: bool = typer.Option(False, "--no-memory", help="skip the per-backend RSS runs"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object instead of the table"),
+    only: str | None = typer.Option(None, "--only", hidden=True),  # one backend, in the memory subprocess
+    data: Path | None = typer.Option(None, "--data", hidden=True),  # prepared vectors, for --only
+) -> None:
+    config = SearchConfig(
+        sizes=parse_sizes(sizes),
+        queries=queries,
+        baseline_queries=baseline_queries,
+        seed_chunks=seed_chunks,
+        noise=noise,
+        k=k,
+        batch=batch,
+        warmup=warmup,
+        workdir=workdir or default_workdir(),
+        memory=not no_memory,
+    )
+    if only is not None and (only not in BACKENDS or data is None or len(config.sizes) != 1):
+        raise typer.BadParameter("must be ours or baseline, with --data and exactly one size", param_hint="--only")
     # qdrant-client's local-mode advisories (payload indexes ignored, >20k points) are known, not results.
     warnings.filterwarnings("ignore", message="(Payload indexes have no effect|Local mode is not recommended)")
-    if args.only:
-        print(json.dumps(child(args, args.data, args.sizes[0])))
+    if only:
+        typer.echo(json.dumps(child(config, data, only)))
         return
     with tempfile.TemporaryDirectory(prefix="ech0-bench-search-") as tmp:
-        prepare(Path(tmp), args.seed_chunks, args.queries)
-        result = bench(args, Path(tmp))
-    print(json.dumps(result) if args.json else render(result))
+        prepare(Path(tmp), config.seed_chunks, config.queries)
+        result = bench(config, Path(tmp))
+    typer.echo(json.dumps(result) if as_json else render(result))
 
 
 if __name__ == "__main__":
-    main()
+    app()

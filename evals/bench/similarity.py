@@ -10,19 +10,20 @@ with `DataStructs.BulkTanimotoSimilarity`; only `search` is timed, one query at 
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
+import typer
+
 from evals.bench.featurize import load_smiles
 from knowledge.data import DRUGCENTRAL_APPROVED, NPCLASSIFIER_5K
 
 
 def run(queries: int = 200, k: int = 10, csv_path: Path | None = None) -> dict[str, Any]:
-    from labs.chemistry.mol import InvalidSmilesError
+    from knowledge.common.mol import InvalidSmilesError
     from labs.chemistry.similarity import SimilarityIndex
 
     library = load_smiles(None, (csv_path or NPCLASSIFIER_5K,))
@@ -68,16 +69,19 @@ def render(result: dict[str, Any]) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m evals.bench.similarity", description=__doc__.splitlines()[0])
-    parser.add_argument("--queries", type=int, default=200, help="approved drugs used as queries")
-    parser.add_argument("--k", type=int, default=10)
-    parser.add_argument("--csv", type=Path, default=None, help="library CSV with a smiles column")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    args = parser.parse_args(argv)
-    result = run(args.queries, args.k, args.csv)
-    print(json.dumps(result) if args.json else render(result))
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command(help=__doc__.splitlines()[0])
+def main(
+    queries: int = typer.Option(200, "--queries", help="approved drugs used as queries"),
+    k: int = typer.Option(10, "--k", help="neighbours per query"),
+    csv: Path | None = typer.Option(None, "--csv", help="library CSV with a smiles column"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    result = run(queries, k, csv)
+    typer.echo(json.dumps(result) if as_json else render(result))
 
 
 if __name__ == "__main__":
-    main()
+    app()

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from evals.harness.base import EvalRun, Outcome, SuiteContext, list_runs, load_run, new_run_id, write_run
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 SUITES = ("retrieval", "chemqa", "properties", "dataset", "research")
 DESCRIPTIONS = {

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import json
 import secrets
-import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, Field
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 RESULT_FILE = "result.json"
 REPORT_FILE = "report.md"
@@ -100,13 +100,10 @@ def new_run_id(suite: str) -> str:
 
 
 def percentile(values: list[float], q: float) -> float | None:
-    """The q-quantile (0–1) by linear interpolation; None for no values."""
+    """The q-quantile (0–1) by linear interpolation between the closest ranks; None for no values."""
     if not values:
         return None
-    if len(values) == 1:
-        return round(values[0], 4)
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return round(cuts[min(98, max(0, round(q * 100) - 1))], 4)
+    return round(float(np.quantile(values, q, method="linear")), 4)
 
 
 def load_jsonl(path: Path, what: str) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from evals.harness.base import Case, Outcome, Plot, SuiteContext, load_jsonl, percentile
 from evals.harness.grading import ANSWER_TYPES, grade
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 
 def load_cases(path: Path) -> list[dict[str, Any]]:

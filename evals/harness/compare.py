@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from evals.harness.base import EvalRun
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 EPSILON = 1e-9
 

@@ -1,4 +1,4 @@
-"""The `dataset` suite: the quality gates and figures of a training data set (finetune.check, `ech0 data check`).
+"""The `dataset` suite: the quality gates and figures of a training data set (`ech0 data check`).
 
 File: a data set folder made by `ech0 data generate` (its split .jsonl files are copied into the run folder and
 checked there, so that the check's qa/ report lands beside this run and the folder itself is left as it is),
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.harness.base import Case, Outcome, Plot, SuiteContext
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 SPLITS = ("train", "validation", "test")
 KEEP = ("dataset_info.json", "README.md")
@@ -22,10 +22,10 @@ KEEP = ("dataset_info.json", "README.md")
 
 def _finetune():
     try:
-        from finetune.check import run_check
-        from finetune.factory import generate_dataset
+        from finetune.dataset.factory import generate_dataset
+        from finetune.quality.check import run_check
     except ImportError as exc:
-        raise Ech0Error(f"the dataset suite needs the training-data factory (finetune.check): {exc}") from None
+        raise Ech0Error(f"the dataset suite needs the training-data factory (finetune.quality.check): {exc}") from None
     return run_check, generate_dataset
 
 

@@ -45,7 +45,7 @@ def canonical_smiles(smiles: Any) -> str | None:
     from rdkit import Chem, RDLogger
 
     RDLogger.DisableLog("rdApp.*")
-    mol = Chem.MolFromSmiles(smiles.strip())
+    mol = Chem.MolFromSmiles(smiles.strip())  # plain RDKit on purpose: graders measure independently of ECH0
     return None if mol is None else Chem.MolToSmiles(mol)
 
 
@@ -68,7 +68,7 @@ def is_isomorphism(mapping: list[tuple[int, int]], smiles_a: str, smiles_b: str)
     from rdkit import Chem, RDLogger
 
     RDLogger.DisableLog("rdApp.*")
-    a, b = Chem.MolFromSmiles(smiles_a), Chem.MolFromSmiles(smiles_b)
+    a, b = Chem.MolFromSmiles(smiles_a), Chem.MolFromSmiles(smiles_b)  # plain RDKit on purpose: an independent grader
     if a is None or b is None or a.GetNumAtoms() != b.GetNumAtoms() or a.GetNumBonds() != b.GetNumBonds():
         return False
     forward = dict(mapping)

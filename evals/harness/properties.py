@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from evals.harness.base import Case, Outcome, Plot, SuiteContext
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 TASKS = ("regression", "classification")
 LOWER_BETTER = ("rmse", "mae")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.harness.base import Case, Outcome, Plot, SuiteContext, load_jsonl, percentile
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 _NUMBER = re.compile(r"(?<![\w.])[-\u2212]?\d+(?:\.\d+)?")
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from evals.beir import load_qrels, load_queries
 from evals.harness.base import Case, Outcome, Plot, SuiteContext
-from evals.retrieval import mrr_at_k, ndcg_at_k, recall_at_k
-from knowledge.errors import Ech0Error
+from evals.retrieval import score_run
+from knowledge.common.errors import Ech0Error
 
 MODES = ("hybrid", "dense", "sparse")
 
@@ -46,23 +46,21 @@ def run(path: Path, ctx: SuiteContext) -> Outcome:
     if not judged:
         raise Ech0Error(f"no query in {queries_path} has a positive judgement in {qrels_path}: check the ids")
     retriever = ctx.retriever_for(corpus)
-    cases = []
+    rankings = {}
     try:
         for done, qid in enumerate(judged, 1):
-            ranked = [p.doc_id for p, _ in retriever.rank(queries[qid], k=100, mode=mode)]
-            relevance = qrels[qid]
-            scores = {"ndcg@10": ndcg_at_k(ranked, relevance), "recall@100": recall_at_k(ranked, relevance),
-                      "mrr@10": mrr_at_k(ranked, relevance)}  # fmt: skip
-            relevant = [d for d, r in relevance.items() if r > 0]
-            detail = {"query": queries[qid], **{k: round(v, 4) for k, v in scores.items()}}
-            passed = scores["mrr@10"] > 0
-            cases.append(Case(id=qid, passed=passed, score=round(scores["ndcg@10"], 4), expected=relevant,
-                              got=ranked[:10], detail=detail))  # fmt: skip
+            rankings[qid] = [p.doc_id for p, _ in retriever.rank(queries[qid], k=100, mode=mode)]
             ctx.progress(done, len(judged))
     finally:
         close = getattr(retriever, "close", None)
         if close is not None:
             close()
+    cases = []
+    for qid, scores in score_run(rankings, qrels).items():
+        relevant = [d for d, r in qrels[qid].items() if r > 0]
+        detail = {"query": queries[qid], **{k: round(v, 4) for k, v in scores.items()}}
+        cases.append(Case(id=qid, passed=scores["mrr@10"] > 0, score=round(scores["ndcg@10"], 4), expected=relevant,
+                          got=rankings[qid][:10], detail=detail))  # fmt: skip
     n = len(cases)
     metrics = {key: round(sum(c.detail[key] for c in cases) / n, 4) for key in ("ndcg@10", "recall@100", "mrr@10")} | {
         "hit@10": round(sum(c.passed for c in cases) / n, 4),

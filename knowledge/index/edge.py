@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from knowledge.errors import Ech0Error, IndexMissingError
+from knowledge.common.errors import Ech0Error, IndexMissingError
 from knowledge.index.base import (
     DENSE,
     INTEGER_FIELDS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from knowledge.errors import Ech0Error, IndexMissingError
+from knowledge.common.errors import Ech0Error, IndexMissingError
 from knowledge.index.base import (
     DENSE,
     INTEGER_FIELDS,

@@ -23,8 +23,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from knowledge.compound_record import Bioactivity, CompoundEntry, RowFailure
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
+from knowledge.compound_models import Bioactivity, CompoundEntry, RowFailure
 from knowledge.http import HttpClient
 from knowledge.resilience import HttpFetchError, SourcePolicy
 

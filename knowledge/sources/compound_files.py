@@ -33,10 +33,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from knowledge.common.errors import Ech0Error
+from knowledge.common.mol import InvalidStructureError, parse_structure
 from knowledge.compound_db import CompoundDB
-from knowledge.compound_record import CompoundEntry, RowFailure, UpsertReport
-from knowledge.errors import Ech0Error
-from knowledge.standardize import InvalidStructureError, is_cas, parse_structure
+from knowledge.compound_models import CompoundEntry, RowFailure, UpsertReport
+from knowledge.standardize import is_cas
 
 FORMATS = ("coconut", "zinc", "drugbank-sdf", "drugbank-xml", "pdb-ccd", "csv")
 DRUGBANK_LICENCE_ERROR = (

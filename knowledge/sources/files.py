@@ -9,8 +9,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from knowledge.corpus import Document, jsonl_rows
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
+from knowledge.common.jsonl import jsonl_rows
+from knowledge.corpus import Document
 
 FileFormat = Literal["jsonl", "csv", "tsv"]
 _SUFFIXES: dict[str, FileFormat] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv"}

@@ -25,8 +25,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from knowledge.compound_record import CompoundEntry
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
+from knowledge.compound_models import CompoundEntry
 from knowledge.http import CacheMissError, HttpClient
 from knowledge.resilience import HttpFetchError, SourcePolicy
 from knowledge.standardize import cas_numbers

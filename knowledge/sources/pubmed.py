@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, SecretStr
 
+from knowledge.common.errors import Ech0Error
 from knowledge.corpus import Document
-from knowledge.errors import Ech0Error
 from knowledge.http import HttpClient
 from knowledge.resilience import HttpFetchError, SourcePolicy
 from knowledge.sources import FetchFailure, FetchResult

@@ -1,1 +1,2 @@
-"""Chemistry lab: small pure functions over RDKit (parsing, properties) and the lab that runs them."""
+"""Chemistry lab: small pure functions over RDKit (properties, structure questions, similarity, featurizers)
+and the lab that runs them."""

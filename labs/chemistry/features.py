@@ -14,7 +14,7 @@ import numpy as np
 from rdkit import Chem, DataStructs
 from rdkit.Chem import MACCSkeys, rdFingerprintGenerator
 
-from knowledge.errors import Ech0Error
+from knowledge.common.registry import Registry
 from labs.chemistry.properties import PROPERTIES
 
 
@@ -36,27 +36,26 @@ class Featurizer:
         return out
 
 
-_FEATURIZERS: dict[str, Featurizer] = {}
+FEATURIZERS: Registry[Featurizer] = Registry("featurizer")  # its members are defined below, in this module
 
 
 def register_featurizer(name: str, version: str, width: int, description: str):
+    """Decorator: register `fn(mol) -> vector` as the featurizer `name`; returns `fn` unchanged."""
+
     def decorator(fn: Callable[[Chem.Mol], np.ndarray]) -> Callable[[Chem.Mol], np.ndarray]:
-        if name in _FEATURIZERS:
-            raise ValueError(f"featurizer {name!r} is registered twice")
-        _FEATURIZERS[name] = Featurizer(name, version, width, fn, description)
+        FEATURIZERS.add(name, Featurizer(name, version, width, fn, description))
         return fn
 
     return decorator
 
 
 def list_featurizers() -> list[str]:
-    return sorted(_FEATURIZERS)
+    return FEATURIZERS.names()
 
 
 def get_featurizer(name: str) -> Featurizer:
-    if name not in _FEATURIZERS:
-        raise Ech0Error(f"unknown featurizer {name!r}: choose one of {', '.join(list_featurizers())}")
-    return _FEATURIZERS[name]
+    """The featurizer called `name`; Ech0Error listing the known ones for an unknown name."""
+    return FEATURIZERS.get(name)
 
 
 def featurize(mol: Chem.Mol, name: str) -> np.ndarray:

@@ -8,11 +8,11 @@ from rdkit import DataStructs
 from rdkit.Chem import rdMolDescriptors
 from rdkit.ML.Cluster import Butina
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
+from knowledge.common.mol import InvalidSmilesError, canonical_smiles, inchikey, to_mol
 from labs.base import register_lab
 from labs.chemistry import structure
 from labs.chemistry.features import fingerprint_generator
-from labs.chemistry.mol import InvalidSmilesError, canonical_smiles, inchikey, to_mol
 from labs.chemistry.properties import compute_properties
 
 

@@ -9,7 +9,7 @@ from functools import cache
 from rdkit import Chem
 from rdkit.Chem import QED, Crippen, Descriptors, Lipinski, rdMolDescriptors
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 
 @dataclass(frozen=True)

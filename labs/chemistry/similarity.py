@@ -12,7 +12,7 @@ import numpy as np
 from rdkit import DataStructs
 from rdkit.Chem import rdFingerprintGenerator
 
-from labs.chemistry.mol import InvalidSmilesError, to_mol
+from knowledge.common.mol import InvalidSmilesError, to_mol
 
 
 class SimilarityIndex:

@@ -6,8 +6,8 @@ from rdkit import Chem
 from rdkit.Chem import rdMolDescriptors
 from rdkit.Chem.Scaffolds import MurckoScaffold
 
-from knowledge.errors import Ech0Error
-from labs.chemistry.mol import InvalidSmilesError
+from knowledge.common.errors import Ech0Error
+from knowledge.common.mol import InvalidSmilesError
 
 
 def element_symbol(element: str) -> str:

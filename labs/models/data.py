@@ -18,8 +18,8 @@ import numpy as np
 from pydantic import BaseModel
 from rdkit import Chem
 
-from knowledge.errors import Ech0Error
-from labs.chemistry.mol import InvalidSmilesError, to_mol
+from knowledge.common.errors import Ech0Error
+from knowledge.common.mol import InvalidSmilesError, to_mol
 
 Task = Literal["regression", "classification"]
 TASKS: tuple[str, ...] = ("regression", "classification")

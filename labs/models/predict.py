@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.chemistry.features import get_featurizer
 from labs.models.data import read_table
 from labs.models.ensemble import PropertyEnsemble

@@ -14,7 +14,7 @@ from typing import Any
 
 import joblib
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _VERSION_DIR = re.compile(r"^v(\d+)$")

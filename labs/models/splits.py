@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from rdkit import Chem
 from rdkit.Chem.Scaffolds import MurckoScaffold
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 SplitName = Literal["scaffold", "scaffold_balanced", "random"]
 SPLITS: tuple[str, ...] = ("scaffold", "scaffold_balanced", "random")

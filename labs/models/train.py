@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import spearmanr
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.chemistry.features import get_featurizer
 from labs.models.baseline import N_TREES, fit_baseline, predict_baseline
 from labs.models.data import Dataset, DroppedRow, load_dataset

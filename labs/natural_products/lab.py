@@ -19,10 +19,10 @@ import numpy as np
 from rdkit import DataStructs
 from rdkit.Chem import rdFingerprintGenerator
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
+from knowledge.common.mol import InvalidSmilesError, canonical_smiles, to_mol
 from labs.base import register_lab
 from labs.chemistry.features import np_likeness
-from labs.chemistry.mol import InvalidSmilesError, canonical_smiles, to_mol
 
 LEVELS = ("pathway", "superclass", "class")
 POWER = 3  # similarity exponent of a neighbour's vote (chosen on the validation fold, see `evaluate`)

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 DATA = Path(__file__).parent / "data"
 
@@ -51,7 +51,7 @@ def endpoint(name: str) -> Endpoint:
 @lru_cache(maxsize=8)
 def measured_values(name: str) -> dict[str, float]:
     """InChIKey → measured value of an endpoint's shipped set (first row wins for duplicates)."""
-    from labs.chemistry.mol import InvalidSmilesError, inchikey, to_mol
+    from knowledge.common.mol import InvalidSmilesError, inchikey, to_mol
 
     e = endpoint(name)
     values: dict[str, float] = {}

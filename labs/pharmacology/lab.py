@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.base import ContextBound, LabContext, register_lab
 from labs.pharmacology.endpoints import ENDPOINTS, endpoint
 

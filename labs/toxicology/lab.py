@@ -8,9 +8,9 @@ from typing import Any
 
 from rdkit.Chem.FilterCatalog import FilterCatalog, FilterCatalogParams
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
+from knowledge.common.mol import to_mol
 from labs.base import ContextBound, register_lab
-from labs.chemistry.mol import to_mol
 
 CLINTOX_MODEL = "admet-clintox"
 CATALOGS = {

@@ -27,8 +27,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from knowledge.errors import Ech0Error
-from server import research
+from knowledge.common.errors import Ech0Error
 from server.api.deps import get_profiles, require_read, require_run
 from server.api.errors import ApiError, ech0_error_body
 from server.api.profiles import Profiles
@@ -130,7 +129,7 @@ async def chat_completions(
     text = compose_request(body.messages, runtime.settings.llm.max_request_chars)
     run_id = uuid.uuid4().hex[:12]
     cid = f"chatcmpl-{run_id}"
-    task = asyncio.ensure_future(asyncio.to_thread(research.ask, runtime, text, run_id))
+    task = asyncio.ensure_future(asyncio.to_thread(runtime.research.ask, text, run_id))
     if not body.stream:
         result = await task
         return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from knowledge.errors import CompoundNotFoundError
+from knowledge.common.errors import CompoundNotFoundError
 from server.api.deps import get_runtime, require_read
 from server.wiring import Runtime
 
@@ -27,18 +27,6 @@ def resolve(
 @router.get("/{query:path}", summary="A compound's record and computed properties (a recorded experiment)")
 def get_compound(query: str, runtime: Runtime = Depends(get_runtime)) -> dict:
     """`query` is a name, CAS number, DrugBank id, InChIKey or SMILES (URL-encoded: '#' as %23)."""
-    from labs.chemistry.mol import looks_like_smiles, to_mol
+    from labs.compound_card import compound_card
 
-    try:
-        record = runtime.compounds.resolve(query)
-    except CompoundNotFoundError:
-        if looks_like_smiles(query.strip()):
-            to_mol(query)  # an unparsable structure gets the SMILES error, not "not found"
-        raise
-    experiment = runtime.labs.run("chemistry", "properties", {"smiles": record.smiles})
-    return {
-        "key": record.key,
-        "record": record.model_dump(),
-        "experiment_id": experiment.experiment_id,
-        **experiment.outputs,
-    }
+    return compound_card(runtime.compounds, runtime.labs, query)[1]

@@ -18,7 +18,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sse_starlette import EventSourceResponse
 
-from server import research
 from server.api.errors import ApiError
 from server.dashboard import pages
 from server.dashboard.auth import (
@@ -132,7 +131,7 @@ def start_run(request: Request, form: dict = Depends(form_data), key: ApiKey = D
         return render(request, "runs.html", 400, section="runs", message=message, message_kind="error",
                       **pages.runs_page(state))  # fmt: skip
     job_id = uuid.uuid4().hex[:12]
-    state.jobs.create(job_id, text, model, key.name, partial(research.ask, runtime, text, job_id))
+    state.jobs.create(job_id, text, model, key.name, partial(runtime.research.ask, text, job_id))
     return _back(f"{COOKIE_PATH}/runs/{job_id}")
 
 
@@ -152,9 +151,7 @@ def run_status(run_id: str, request: Request, key: ApiKey = Depends(data_reader)
         raise ApiError(404, f"no research job {run_id!r}", "job_not_found")
     progress = None
     if job["status"] == "running":
-        from server.api.research import graph_progress
-
-        progress = graph_progress(state.profiles.get(job["model"]), run_id)
+        progress = state.profiles.get(job["model"]).research.progress(run_id)
     return {"id": run_id, "status": job["status"], "progress": progress}
 
 
@@ -272,7 +269,7 @@ def compound(query: str, request: Request, key: ApiKey = Depends(page_reader)) -
 
 
 def _compound(request: Request, query: str) -> HTMLResponse:
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
 
     try:
         data = pages.compound_page(request.app.state.profiles.base, query)

@@ -6,8 +6,6 @@ Tests override any of these with `app.dependency_overrides[...]`.
 from __future__ import annotations
 
 import math
-import threading
-import time
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -20,28 +18,6 @@ from server.keys import ApiKey, KeyStore
 from server.wiring import Runtime
 
 bearer = HTTPBearer(auto_error=False, description="an ECH0 API key: `ech0 keys create NAME --scope read|run|admin`")
-
-
-class RateLimiter:
-    """A token bucket per API key: `per_minute` requests a minute, in bursts of up to `per_minute`."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self._buckets: dict[int, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def take(self, key_id: int) -> float:
-        """0 when the request may go ahead, else the seconds until it may."""
-        now = time.monotonic()
-        with self._lock:
-            tokens, last = self._buckets.get(key_id, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens >= 1:
-                self._buckets[key_id] = (tokens - 1, now)
-                return 0.0
-            self._buckets[key_id] = (tokens, now)
-            return (1 - tokens) / self.rate
 
 
 def get_profiles(request: Request) -> Profiles:

@@ -13,8 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from knowledge.errors import CompoundNotFoundError, Ech0Error, IndexMissingError
-from labs.chemistry.mol import InvalidSmilesError
+from knowledge.common.errors import CompoundNotFoundError, Ech0Error, IndexMissingError
+from knowledge.common.mol import InvalidSmilesError
 from server.jobs import JobQueueFullError, error_kind
 
 log = logging.getLogger("ech0.api")

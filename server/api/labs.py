@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Path
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from server.api.deps import get_runtime, require_read, require_run
 from server.api.errors import ApiError
 from server.wiring import Runtime
@@ -18,19 +17,9 @@ _NAME = r"^[a-z][a-z0-9_]{0,63}$"
 
 @router.get("", summary="Every lab with its operations and their parameters", dependencies=[Depends(require_read)])
 def list_labs() -> dict:
-    from labs.base import list_labs as names
-    from labs.base import make_lab
+    from labs.base import lab_catalog
 
-    out = {}
-    for name in names():
-        lab = make_lab(name)
-        out[name] = {
-            "version": lab.version,
-            "operations": {
-                op: [str(p) for p in inspect.signature(fn).parameters.values()] for op, fn in lab.operations().items()
-            },
-        }
-    return out
+    return lab_catalog()
 
 
 @router.post(

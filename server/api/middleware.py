@@ -1,15 +1,42 @@
-"""ASGI middleware: request body limit (413) and Prometheus request metrics, both without buffering responses."""
+"""ASGI middleware: request body limit (413) and Prometheus request metrics, both without buffering responses;
+and the per-API-key rate limiter that authentication consults (429)."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from pyrate_limiter import AbstractClock, Duration, MonotonicClock, Rate, RateItem, StateBucket, TokenBucket
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api.errors import error_response
+
+
+class RateLimiter:
+    """A token bucket per API key: `per_minute` requests a minute, in bursts of up to `per_minute`.
+
+    Each key gets its own in-memory pyrate-limiter bucket; `clock` (milliseconds) lets tests move time.
+    """
+
+    def __init__(self, per_minute: int, clock: AbstractClock | None = None) -> None:
+        self.rate = Rate(per_minute, Duration.MINUTE)
+        self._clock = clock or MonotonicClock()
+        self._buckets: dict[int, StateBucket] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key_id: int) -> float:
+        """0 when the request may go ahead, else the seconds until it may."""
+        with self._lock:  # put() and the wait it records are read together
+            bucket = self._buckets.get(key_id)
+            if bucket is None:
+                bucket = self._buckets[key_id] = StateBucket([self.rate], TokenBucket(), clock=self._clock)
+            item = RateItem(str(key_id), bucket.now())
+            if bucket.put(item):
+                return 0.0
+            return bucket.waiting(item) / 1000
 
 
 class BodyTooLargeError(HTTPException):

@@ -49,7 +49,7 @@ class PredictRequest(BaseModel):
 def _registry(runtime: Runtime):
     from labs.models.registry import ModelRegistry
 
-    return ModelRegistry(runtime.settings.data_dir / "models")
+    return ModelRegistry(runtime.settings.models_dir)
 
 
 def _training_file(runtime: Runtime, body: TrainRequest) -> tuple[Path, str]:

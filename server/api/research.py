@@ -1,9 +1,9 @@
 """Research jobs: submit a request to run in the background, follow it (poll or SSE), cancel, resume, approve.
 
 The job id is the run id: the graph's checkpoint, the recorded run and the feedback all use it. Resume,
-approve and reject call `server.research.resume` and `server.research.decide`. A run begun elsewhere (a chat
-completion, the CLI) that waits for approval or has failed gets a job record on its first resume, approve or
-reject.
+approve and reject call the runtime's research service (`agents.research.Research`: `resume`, `decide`). A run
+begun elsewhere (a chat completion, the CLI) that waits for approval or has failed gets a job record on its first
+resume, approve or reject.
 
 The event stream (`GET /v1/research/{id}/events`) sends `status` on every status change, `progress` (plan,
 finished steps, next graph nodes, from the checkpoint) while the job runs, and `result` with the whole job when
@@ -23,7 +23,8 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
 
-from server import research
+from agents.context import RunContext
+from agents.research import RunNotFoundError
 from server.api.deps import get_jobs, get_profiles, require_read, require_run
 from server.api.errors import ApiError
 from server.api.profiles import DEFAULT, Profiles
@@ -40,6 +41,9 @@ _ID = r"^[A-Za-z0-9_-]{1,64}$"
 class ResearchIn(BaseModel):
     request: str = Field(..., min_length=1, max_length=100_000, description="the research request, in plain language")
     model: str = Field(DEFAULT, max_length=100, description="ECH0 profile, as in /v1/models")
+    context: RunContext | None = Field(
+        None, description="this run's own configuration (backend, max_replans, approval policy); unset: the profile's"
+    )
 
 
 def _job_or_404(jobs: JobManager, job_id: str) -> dict[str, Any]:
@@ -62,19 +66,6 @@ def _job_or_adopt(jobs: JobManager, profiles: Profiles, job_id: str, owner: str)
     return jobs.adopt(job_id, run["request"], DEFAULT, owner, run["status"])
 
 
-def graph_progress(runtime: Runtime, run_id: str) -> dict[str, Any]:
-    """Where a run is, from its latest checkpoint: the plan, the steps finished, the graph nodes to run next."""
-    snapshot = runtime.graph.get_state({"configurable": {"thread_id": run_id}})
-    values = snapshot.values or {}
-    return {
-        "next": list(snapshot.next or ()),
-        "plan": [{"id": s.get("id"), "tool": s.get("tool")} for s in values.get("plan") or []],
-        "steps_done": [
-            {"step_id": r.get("step_id"), "tool": r.get("tool"), "ok": r.get("ok")} for r in values.get("results") or []
-        ],
-    }
-
-
 @router.post("", status_code=202, summary="Start a research job; poll it or follow its events")
 def create_job(
     body: ResearchIn,
@@ -93,7 +84,7 @@ def create_job(
             400, f"request of {len(text):,} characters is too long: keep it under {limit:,}", param="request"
         )
     job_id = uuid.uuid4().hex[:12]
-    job = jobs.create(job_id, text, body.model, key.name, partial(research.ask, runtime, text, job_id))
+    job = jobs.create(job_id, text, body.model, key.name, partial(runtime.research.ask, text, job_id, body.context))
     response.headers["Location"] = f"/v1/research/{job_id}"
     return job
 
@@ -133,9 +124,9 @@ def _requeue(jobs: JobManager, profiles: Profiles, job_id: str, allowed: tuple[s
 def _resume_or_start(runtime: Runtime, job_id: str, request: str) -> dict:
     """Resume the run from its checkpoint; a job cancelled or stopped before its run began starts afresh."""
     try:
-        return research.resume(runtime, job_id)
-    except research.RunNotFoundError:
-        return research.ask(runtime, request, job_id)
+        return runtime.research.resume(job_id)
+    except RunNotFoundError:
+        return runtime.research.ask(request, job_id)
 
 
 @router.post("/{job_id}/resume", summary="Resume a failed or cancelled job from its checkpoint", status_code=202)
@@ -165,7 +156,7 @@ def _decide(job_id: str, approved: bool, key: ApiKey, profiles: Profiles, jobs: 
         job_id,
         ("awaiting_approval",),
         action,
-        lambda rt: partial(research.decide, rt, job_id, approved),
+        lambda rt: partial(rt.research.decide, job_id, approved),
     )
 
 
@@ -200,7 +191,7 @@ async def _events(job_id: str, jobs: JobManager, profiles: Profiles):
             yield {"event": "status", "data": json.dumps({"id": job_id, "status": last_status})}
         if last_status == "running":
             try:
-                progress = await asyncio.to_thread(graph_progress, profiles.get(job["model"]), job_id)
+                progress = await asyncio.to_thread(profiles.get(job["model"]).research.progress, job_id)
             except Exception:  # progress is a courtesy: a checkpoint that cannot be read must not end the stream
                 log.warning("no progress for job %s", job_id, exc_info=True)
                 progress = last_progress

@@ -1,6 +1,6 @@
 """Discovery loops over HTTP: list, create, pause, resume, run one iteration now, and read the digests.
 
-Loops live in the loop store (agents.loop_store) in the results database, as for `ech0 loop …`. When the app
+Loops live in the loop store (agents.loops.store) in the results database, as for `ech0 loop …`. When the app
 runs the scheduler (server.run_loops), a change here reaches it at once (`server.scheduler.sync`); otherwise the
 `ech0 loop daemon` that runs them picks it up within half a minute. "Run now" starts one iteration on the app's
 own runtime in a background thread and answers 202 at once; its progress and digest appear under
@@ -16,11 +16,9 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field, HttpUrl
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from agents.loop_store import IterationRow, LoopStore
-from knowledge.errors import Ech0Error
+from agents.loops.store import LoopStore
+from knowledge.common.errors import Ech0Error
 from server.api.deps import get_runtime, require_read, require_run
 from server.api.errors import ApiError
 from server.keys import ApiKey
@@ -72,22 +70,6 @@ def next_run(request: Request, name: str) -> str | None:
     return job.next_run_time.isoformat() if job is not None and job.next_run_time else None
 
 
-def iterations(store: LoopStore, name: str, limit: int = 20) -> list[dict[str, Any]]:
-    """A loop's iterations, newest first, each with its digest (empty while running)."""
-    query = select(IterationRow).filter_by(loop=name).order_by(IterationRow.number.desc()).limit(limit)
-    with Session(store.engine) as session:
-        return [
-            {
-                "number": row.number,
-                "status": row.status,
-                "started_at": row.started_at.isoformat(),
-                "finished_at": row.finished_at.isoformat() if row.finished_at else None,
-                "digest": row.digest or {},
-            }
-            for row in session.scalars(query)
-        ]
-
-
 def _resync(request: Request, store: LoopStore) -> None:
     scheduler = getattr(request.app.state, "scheduler", None)
     if scheduler is not None:
@@ -97,12 +79,12 @@ def _resync(request: Request, store: LoopStore) -> None:
 
 
 def _run_in_background(executor: ThreadPoolExecutor, runtime: Runtime, store: LoopStore, name: str) -> None:
-    from server.discovery import run_iteration
-    from server.scheduler import digest_dir
+    from agents.loops.iteration import run_iteration
+    from server.scheduler import digest_dir, loop_services
 
     def work() -> None:
         try:
-            digest = run_iteration(runtime, store, name, digest_dir(runtime.settings.data_dir))
+            digest = run_iteration(loop_services(runtime), store, name, digest_dir(runtime.settings.data_dir))
         except Exception:  # recorded as a failed iteration by run_iteration; the thread must not die silently
             log.exception("loop %s: the iteration started from the API failed", name)
             return
@@ -126,7 +108,7 @@ def create_schedule(
     key: ApiKey = Depends(require_run),
     store: LoopStore = Depends(get_loops),
 ) -> dict:
-    from server.discovery import parse_interval
+    from agents.loops.iteration import parse_interval
 
     if not body.program.strip():
         raise ApiError(400, "empty program: describe the research program", param="program")
@@ -156,7 +138,7 @@ def get_schedule(
     store: LoopStore = Depends(get_loops),
 ) -> dict:
     loop = _loop_or_404(store, name)
-    return {**loop, "next_run": next_run(request, name), "recent": iterations(store, name, limit)}
+    return {**loop, "next_run": next_run(request, name), "recent": store.iterations(name, limit)}
 
 
 def _set_paused(request: Request, store: LoopStore, name: str, paused: bool) -> dict:
@@ -202,7 +184,7 @@ def list_digests(
     store: LoopStore = Depends(get_loops),
 ) -> list[dict]:
     _loop_or_404(store, name)
-    return iterations(store, name, limit)
+    return store.iterations(name, limit)
 
 
 @router.get(
@@ -215,7 +197,7 @@ def get_digest(
     number: int = Path(..., ge=1, le=10_000_000),
     store: LoopStore = Depends(get_loops),
 ) -> dict:
-    from server.discovery import digest_markdown
+    from agents.loops.digest import digest_markdown
 
     loop = _loop_or_404(store, name)
     found = store.iteration(name, number)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from server.commands.common import print_json
+from server.commands.common import emit
 
 app = typer.Typer(help="Benchmark batch featurization and similarity search.", no_args_is_help=True)
 
@@ -23,11 +23,7 @@ def featurize(
     from labs.chemistry.features import get_featurizer
 
     get_featurizer(featurizer)  # an unknown name fails here, before the baseline runs
-    result = run(n, featurizer, workers)
-    if as_json:
-        print_json(result)
-    else:
-        typer.echo(render(result))
+    emit(run(n, featurizer, workers), as_json, render)
 
 
 @app.command("similarity")
@@ -39,15 +35,11 @@ def similarity(
 ) -> None:
     """Top-k Tanimoto search over natural products: queries per second and p50 latency."""
     from evals.bench.similarity import render, run
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
 
     if csv is not None and not csv.is_file():
         raise Ech0Error(f"no library CSV at {csv}: give a CSV file with a smiles column")
-    result = run(queries, k, csv)
-    if as_json:
-        print_json(result)
-    else:
-        typer.echo(render(result))
+    emit(run(queries, k, csv), as_json, render)
 
 
 @app.command("datagen")
@@ -60,11 +52,7 @@ def datagen(
     """Training examples per hour: the data factory against a plain per-example RDKit + MinHash loop."""
     from evals.bench.datagen import render, run
 
-    result = run(compounds, workers, check)
-    if as_json:
-        print_json(result)
-    else:
-        typer.echo(render(result))
+    emit(run(compounds, workers, check), as_json, render)
 
 
 @app.command("load")
@@ -77,8 +65,4 @@ def load(
     """Throughput, p50/p95 latency and errors of `ech0 serve` (started here on loopback) under N clients."""
     from evals.bench.load import render, run
 
-    result = run(clients, seconds, index)
-    if as_json:
-        print_json(result)
-    else:
-        typer.echo(render(result))
+    emit(run(clients, seconds, index), as_json, render)

@@ -17,23 +17,10 @@ def get(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Show a compound's record and its computed properties."""
-    from knowledge.errors import CompoundNotFoundError
-    from labs.chemistry.mol import looks_like_smiles, to_mol
+    from labs.compound_card import compound_card
 
     rt = runtime()
-    try:
-        record = rt.compounds.resolve(query)
-    except CompoundNotFoundError:
-        if looks_like_smiles(query.strip()):
-            to_mol(query)  # an unparsable structure gets the SMILES error, not "not found"
-        raise
-    experiment = rt.labs.run("chemistry", "properties", {"smiles": record.smiles})
-    data = {
-        "key": record.key,
-        "record": record.model_dump(),
-        "experiment_id": experiment.experiment_id,
-        **experiment.outputs,
-    }
+    record, data = compound_card(rt.compounds, rt.labs, query)
     if as_json:
         print_json(data)
         return
@@ -48,10 +35,10 @@ def get(
         table.add_row("approved by", ", ".join(record.approved_by))
     if record.targets:
         table.add_row("targets", "; ".join(record.targets[:8]) + (" …" if len(record.targets) > 8 else ""))
-    table.add_row("formula", experiment.outputs["formula"])
-    for name, value in experiment.outputs["properties"].items():
+    table.add_row("formula", data["formula"])
+    for name, value in data["properties"].items():
         table.add_row(name, str(value))
-    table.add_row("experiment", experiment.experiment_id)
+    table.add_row("experiment", data["experiment_id"])
     console().print(table)
 
 
@@ -68,7 +55,7 @@ def resolve_(
     What the shipped sets do not hold is looked up in the compound DB, then (data mode live or replay, or offline
     from the HTTP cache) in PubChem or ChEMBL, and stored.
     """
-    from knowledge.errors import CompoundNotFoundError, Ech0Error
+    from knowledge.common.errors import CompoundNotFoundError, Ech0Error
     from knowledge.resolve import resolve
 
     if cid and not text.strip().isdigit():
@@ -106,35 +93,22 @@ def _show_compounds(title: str, compounds: list, as_json: bool, extra: dict | No
     console().print(table)
 
 
-def _is_structure(text: str) -> bool:
-    from knowledge.standardize import InvalidStructureError, parse_structure
-
-    try:
-        parse_structure(text)
-    except InvalidStructureError:
-        return False
-    return True
-
-
 def _pubchem_entries(http, query: str | None, namespace: str | None) -> tuple[list, str]:
-    from knowledge.errors import Ech0Error
-    from knowledge.resolve import classify
+    from knowledge.common.errors import Ech0Error
+    from knowledge.resolve_query import pubchem_namespace
     from knowledge.sources import pubchem
 
     if not query:
         raise Ech0Error("fetch pubchem needs a QUERY: a name, CID, SMILES, InChI or InChIKey")
-    kind, value = classify(query)
-    if namespace is None:
-        namespace = {"cid": "cid", "number": "cid", "inchikey": "inchikey", "inchi": "inchi"}.get(kind, "name")
-        if namespace == "name" and " " not in value and _is_structure(value):
-            namespace = "smiles"
+    chosen, value = pubchem_namespace(query)
+    namespace = namespace or chosen
     entries = [c.to_entry() for c in pubchem.lookup(http, value, namespace) if c.structure]
     return entries, f"{namespace} {value!r}"
 
 
 def _chembl_molecules(http, query: str | None, approved: bool, max_items: int) -> tuple[list, list]:
-    from knowledge.errors import Ech0Error
-    from knowledge.resolve import classify
+    from knowledge.common.errors import Ech0Error
+    from knowledge.resolve_query import chembl_lookup
     from knowledge.sources import chembl
 
     if approved:
@@ -142,10 +116,10 @@ def _chembl_molecules(http, query: str | None, approved: bool, max_items: int) -
         return molecules, page.failures
     if not query:
         raise Ech0Error("fetch chembl needs a QUERY (ChEMBL id, InChIKey or name) or --approved")
-    kind, value = classify(query)
-    if kind == "chembl":
+    lookup, value = chembl_lookup(query)
+    if lookup == "chembl_id":
         return [m for m in [chembl.get_molecule(http, value)] if m], []
-    if kind == "inchikey":
+    if lookup == "inchikey":
         return [m for m in [chembl.molecule_by_inchikey(http, value)] if m], []
     return chembl.search_molecules(http, value), []
 
@@ -162,8 +136,8 @@ def fetch(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Fetch compounds from PubChem or ChEMBL (through the HTTP cache, per data mode) and store them in the DB."""
-    from knowledge.compound_record import RowFailure
-    from knowledge.errors import CompoundNotFoundError, Ech0Error
+    from knowledge.common.errors import CompoundNotFoundError, Ech0Error
+    from knowledge.compound_models import RowFailure
 
     rt = runtime()
     failures = []

@@ -37,10 +37,10 @@ class _LazyProgress:
 
 def _paraphraser():
     """The OpenAI-compatible paraphraser configured by the LLM settings (base_url, api_key, model)."""
-    from finetune.paraphrase import OpenAIParaphraser
-    from server.settings import Settings
+    from finetune.dataset.paraphrase import OpenAIParaphraser
+    from server.settings import current_settings
 
-    llm = Settings().llm
+    llm = current_settings().llm
     key = llm.api_key.get_secret_value() if llm.api_key is not None else None
     return OpenAIParaphraser(base_url=llm.base_url, model=llm.model, api_key=key, timeout_s=llm.timeout_s)
 
@@ -53,13 +53,15 @@ def generate(
     workers: int | None = typer.Option(None, "--workers", min=1, help="processes (default: the cores)"),
     input_csv: Path | None = typer.Option(None, "--input", help="CSV with a smiles column instead of shipped sets"),
     llm: bool = typer.Option(False, "--llm", help="paraphrase through the OpenAI-compatible endpoint (LLM settings)"),
-    executor: str = typer.Option("local", "--executor", help="local (process pool) or ray"),
+    executor: str | None = typer.Option(None, "--executor", help="local (process pool) or ray (lab.executor)"),
     as_json: bool = typer.Option(False, "--json", help="print the generation report as JSON"),
 ) -> None:
     """Generate verified examples: templates, rule-based reasoning, paraphrases, analogues and tool use."""
-    from finetune.factory import generate_dataset
-    from knowledge.errors import Ech0Error
+    from finetune.dataset.factory import generate_dataset
+    from knowledge.common.errors import Ech0Error
+    from server.settings import current_settings
 
+    executor = executor or current_settings().lab.executor
     if executor not in ("local", "ray"):
         raise Ech0Error(f"unknown executor {executor!r}: use local or ray")
     with _LazyProgress("generating") as progress:
@@ -92,7 +94,7 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="print the check report as JSON"),
 ) -> None:
     """Recompute every SMILES and fact, find duplicates and scaffold leaks, measure diversity; exit 1 on failure."""
-    from finetune.check import run_check
+    from finetune.quality.check import run_check
 
     with progress_bar("checking") as bar:
         task = bar.add_task("examples", total=None)

@@ -1,5 +1,6 @@
-"""`ech0 eval …`: evaluation suites over external files (BEIR retrieval) and the planner dev set; `run` and
-`compare` drive the eval harness (evals.harness): retrieval, chemqa, properties, dataset and research suites."""
+"""`ech0 eval …`: evaluation suites over external files (BEIR retrieval), the relevance-threshold calibration and
+the planner dev set; `run` and `compare` drive the eval harness (evals.harness): retrieval, chemqa, properties,
+dataset and research suites."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from server.commands.common import print_json, progress_bar, runtime
+from server.commands.common import open_runtime, print_json, progress_bar, runtime
 
 app = typer.Typer(help="Run evaluation suites on external benchmark files.", no_args_is_help=True)
 
@@ -28,7 +29,7 @@ def retrieval(
     """nDCG@10, Recall@100 and MRR@10 of the literature retrieval (documents ranked by their best chunk)."""
     from evals.beir import load_qrels, load_queries
     from evals.retrieval import evaluate
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
 
     if mode not in (*MODES, "all"):
         raise Ech0Error(f"unknown mode {mode!r}: use hybrid, dense, sparse or all")
@@ -53,6 +54,19 @@ def retrieval(
         typer.echo(f"{s.mode:<8} {s.ndcg_at_10:>8.4f} {s.recall_at_100:>11.4f} {s.mrr_at_10:>8.4f}")
 
 
+@app.command("relevance")
+def relevance(
+    queries: Path = typer.Argument(..., help="BEIR queries JSONL (_id, text): training queries, never evaluation ones"),
+    qrels: Path = typer.Argument(..., help="BEIR qrels TSV (query-id corpus-id score)"),
+    depth: int = typer.Option(20, "--depth", min=1, help="results per query whose scores are collected"),
+) -> None:
+    """Calibrate the literature relevance threshold: scores of judged-relevant against unjudged documents."""
+    from evals.relevance import calibrate, render
+
+    with open_runtime() as rt:
+        typer.echo(render(calibrate(rt.retriever, queries, qrels, depth)))
+
+
 @app.command("planner")
 def planner(
     dev: Path | None = typer.Option(None, "--dev", help="dev set JSONL (default: the shipped planner dev set)"),
@@ -61,7 +75,6 @@ def planner(
 ) -> None:
     """Plan accuracy of the configured backend on the planner dev set (and `ech0 ask` latency, warm)."""
     from evals.planner import DEV_SET, evaluate_plans, load_dev_set, measure_latency
-    from server.research import ask
 
     cases = load_dev_set(dev or DEV_SET)
     rt = runtime()
@@ -69,7 +82,7 @@ def planner(
     if latency:
         with progress_bar("answering the dev set") as progress:
             task = progress.add_task("latency", total=len(cases))
-            result["latency"] = measure_latency(cases, lambda r: ask(rt, r), lambda n: progress.advance(task, n))
+            result["latency"] = measure_latency(cases, rt.research.ask, lambda n: progress.advance(task, n))
     rt.close()
     if as_json:
         print_json(result)
@@ -85,18 +98,16 @@ def planner(
 
 def _eval_retriever(rt, corpus: Path):
     """A retriever over `corpus`, indexed once into DATA_DIR/index/eval-<digest> (reused while unchanged)."""
-    from knowledge.errors import Ech0Error
-    from server.indexing import build_index, index_is_complete
+    from knowledge.common.errors import Ech0Error
 
     if not corpus.is_file():
         raise Ech0Error(f"corpus file {corpus} does not exist: give a SciFact- or BEIR-format JSONL corpus")
     digest = hashlib.sha256(corpus.read_bytes()).hexdigest()[:12]
     index_path = rt.settings.data_dir / "index" / f"eval-{digest}"
-    if not index_is_complete(rt.settings, index_path, corpus, "eval"):
+    if not rt.index_is_complete(index_path, corpus, "eval"):
         with progress_bar("indexing evaluation corpus") as progress:
             task = progress.add_task("index", total=None)
-            build_index(
-                rt,
+            rt.build_index(
                 corpus_path=corpus,
                 source="eval",
                 index_path=index_path,
@@ -121,8 +132,7 @@ def run_suite(
     """Run an eval suite on an external file; writes result.json, report.md and plots into the run folder."""
     from evals.harness import SUITES, SuiteContext
     from evals.harness import run_suite as run_eval
-    from knowledge.errors import Ech0Error
-    from server.research import ask
+    from knowledge.common.errors import Ech0Error
 
     if suite not in SUITES:
         raise Ech0Error(f"unknown suite {suite!r}: choose one of {', '.join(SUITES)}")
@@ -132,7 +142,7 @@ def run_suite(
         with progress_bar(f"eval {suite}") as progress:
             bar = progress.add_task(suite, total=None)
             ctx = SuiteContext(
-                ask=lambda request: ask(rt, request),
+                ask=rt.research.ask,
                 retriever_for=lambda corpus: _eval_retriever(rt, corpus),
                 workers=workers,
                 options={k: v for k, v in options.items() if v is not None},
@@ -163,9 +173,9 @@ def compare(
     from evals.harness.base import load_run
     from evals.harness.compare import compare as compare_runs
     from evals.harness.compare import render
-    from server.settings import Settings
+    from server.settings import current_settings
 
-    root = Settings().data_dir / "evals"
+    root = current_settings().data_dir / "evals"
     result = compare_runs(load_run(run_a, root), load_run(run_b, root))
     if as_json:
         print_json(result)

@@ -17,15 +17,15 @@ def feedback(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Store feedback on a run; with --export, turn all feedback into eval cases and training examples."""
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
     from server.feedback_store import FeedbackStore
 
     rt = runtime()
     store = FeedbackStore(rt.settings.db_url)
     if export is not None:
-        from server.feedback_flywheel import export_feedback
+        from finetune.feedback import export_feedback
 
-        counts = export_feedback(store, rt.runs, export)
+        counts = export_feedback(store.list(limit=1_000_000), rt.runs.get_run, export)
         print_json(counts) if as_json else typer.echo(
             f"{counts['eval_cases']} eval cases and {counts['train_examples']} training examples in {export}"
         )

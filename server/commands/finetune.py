@@ -22,9 +22,11 @@ AS_JSON = typer.Option(False, "--json", help="print JSON")
 
 
 def _load(path: Path):
-    from finetune.config import load_config
+    """The config file over the settings' `finetune` section (ECH0_FINETUNE__…, ech0.toml)."""
+    from finetune.training.config import load_config
+    from server.settings import current_settings
 
-    return load_config(path)
+    return load_config(path, defaults=current_settings().finetune)
 
 
 def _log(message: str) -> None:
@@ -60,7 +62,7 @@ def _print_metrics(title: str, metrics: dict, as_json: bool) -> None:
 @app.command("sft")
 def sft(config: Path = CONFIG, as_json: bool = AS_JSON) -> None:
     """Supervised fine-tuning with trl SFTTrainer and a peft LoRA adapter (QLoRA when quantization is 4bit)."""
-    from finetune.sft import run_sft
+    from finetune.training.sft import run_sft
 
     _quiet()
     cfg = _load(config)
@@ -70,20 +72,20 @@ def sft(config: Path = CONFIG, as_json: bool = AS_JSON) -> None:
 @app.command("distill")
 def distill(config: Path = CONFIG, as_json: bool = AS_JSON) -> None:
     """Distil a teacher into the student: 'sequence' (endpoint teacher, verified answers) or 'logit' (GKD)."""
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
 
     _quiet()
     cfg = _load(config)
     if cfg.distill is None:
         raise Ech0Error(f"{config} has no `distill` section: set distill.method and the teacher")
     if cfg.distill.method == "sequence":
-        from finetune.distill import make_teacher_client, run_sequence_kd
+        from finetune.training.distill import make_teacher_client, run_sequence_kd
 
         teacher = cfg.distill.teacher
         api_key = os.environ.get(teacher.api_key_env) if teacher.api_key_env else None
         metrics = run_sequence_kd(cfg, make_teacher_client(teacher, api_key), log=_log)
     else:
-        from finetune.distill import run_logit_kd
+        from finetune.training.distill import run_logit_kd
 
         metrics = run_logit_kd(cfg, log=_log)
     _print_metrics(f"distillation ({cfg.distill.method}) → {cfg.adapter_dir}", metrics, as_json)
@@ -99,7 +101,7 @@ def demo(
     as_json: bool = AS_JSON,
 ) -> None:
     """CPU demo: SmolLM2 teacher, a layer-pruned student trained by SFT and by distillation, compared honestly."""
-    from finetune.demo import DemoSettings, run_demo
+    from finetune.training.demo import DemoSettings, run_demo
 
     _quiet()
     settings = DemoSettings(out_dir=out, compounds=compounds, steps=steps, eval_rows=eval_rows, seed=seed)
@@ -130,7 +132,7 @@ def export(
     as_json: bool = AS_JSON,
 ) -> None:
     """Merge the LoRA adapter into its base and save; then the 4-bit AWQ/GPTQ export for vLLM on GPU hosts."""
-    from finetune.export import run_export
+    from finetune.serving.export import run_export
 
     _quiet()
     report = run_export(_load(config), adapter, quantize=quantize)
@@ -149,11 +151,11 @@ def serve_config(
     as_json: bool = AS_JSON,
 ) -> None:
     """Write the `vllm serve` command for the student (LoRA adapter or merged export); the API key stays in env."""
-    from finetune.serve_config import vllm_command, write_script
+    from finetune.serving.serve_config import vllm_command, write_script
 
     cfg = _load(config)
     if cfg.serve.mode == "lora" and not cfg.serve.base_model and cfg.model.name_or_path == "smollm2":
-        from finetune.smollm2 import save_smollm2
+        from finetune.training.smollm2 import save_smollm2
 
         save_smollm2(cfg.output_dir.parent / "smollm2-135m-instruct")  # vLLM loads a transformers directory
     command = vllm_command(cfg, adapter)
@@ -170,7 +172,7 @@ def serve_config(
 @app.command("continual")
 def continual(config: Path = CONFIG, as_json: bool = AS_JSON) -> None:
     """Retrain the adapter once enough new verified examples or feedback arrived; switch only if it scores better."""
-    from finetune.continual import run_continual
+    from finetune.training.continual import run_continual
 
     _quiet()
     report = run_continual(_load(config), log=_log)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from server.commands.common import console, print_json, progress_bar, runtime
+from server.commands.common import console, open_runtime, print_json, progress_bar, runtime
 
 app = typer.Typer(help="Build, inspect and search the literature index.", no_args_is_help=True)
 
@@ -22,19 +22,16 @@ def build(
     """Index a corpus (the shipped SciFact abstracts by default); re-runs skip unchanged chunks."""
     import shutil
 
-    from server.indexing import build_index, index_is_complete
-
     rt = runtime()
     settings = rt.settings
     if rebuild and settings.knowledge.index_backend == "edge" and settings.index_path.exists():
         shutil.rmtree(settings.index_path)
-    if if_absent and limit is None and index_is_complete(settings, corpus_path=corpus, source=source):
+    if if_absent and limit is None and rt.index_is_complete(corpus_path=corpus, source=source):
         typer.echo(f"literature index at {settings.index_path} is complete; nothing to do")
         return
     with progress_bar("indexing chunks") as progress:
         task = progress.add_task("index", total=None)
-        report = build_index(
-            rt,
+        report = rt.build_index(
             corpus_path=corpus,
             source=source,
             limit=limit,
@@ -48,12 +45,9 @@ def build(
 
 
 def _ingest_with_progress(rt, docs, label: str):
-    from server.indexing import add_documents
-
     with progress_bar(label) as progress:
         task = progress.add_task("index", total=None)
-        return add_documents(
-            rt,
+        return rt.add_documents(
             docs,
             on_start=lambda n: progress.update(task, total=n),
             on_progress=lambda n: progress.advance(task, n),
@@ -89,12 +83,11 @@ def add(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Fetch abstracts from PubMed or arXiv and add them to the index (ECH0_DATA__MODE: live, replay or offline)."""
-    from server.indexing import fetch_documents
     from server.wiring import make_http_client
 
     rt = runtime()
     with make_http_client(rt.settings) as http:
-        result = fetch_documents(rt, source, query, max_results, http)
+        result = rt.fetch_documents(source, query, max_results, http)
     report = _ingest_with_progress(rt, result.documents, f"indexing {source} chunks")
     _report_add(result, report, as_json)
 
@@ -168,7 +161,7 @@ def search(
 ) -> None:
     """Search the literature index; only passages above the relevance threshold count as hits."""
     if mode not in (None, "hybrid", "dense", "sparse"):
-        from knowledge.errors import Ech0Error
+        from knowledge.common.errors import Ech0Error
 
         raise Ech0Error(f"unknown search mode {mode!r}: use hybrid, dense or sparse")
     filters = {
@@ -183,11 +176,8 @@ def search(
         }.items()
         if value
     }
-    rt = runtime()
-    try:
+    with open_runtime() as rt:
         result = rt.retriever.search(query, k=k, filters=filters or None, mode=mode, mmr=mmr)
-    finally:
-        rt.close()
     if as_json:
         print_json(result.model_dump())
         return

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from server.commands.common import print_json
+from server.commands.common import emit_rows, print_json
 
 app = typer.Typer(help="Create, list and revoke API keys for `ech0 serve`.", no_args_is_help=True)
 
 
 def _store():
     from server.keys import KeyStore
-    from server.settings import Settings
+    from server.settings import current_settings
 
-    settings = Settings()
+    settings = current_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return KeyStore(settings.db_url)
 
@@ -39,22 +39,20 @@ def list_(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Keys by name, visible prefix, scope and creation time (never the keys themselves)."""
-    keys = [k.public() for k in _store().list(include_revoked=all_keys)]
-    if as_json:
-        print_json(keys)
-        return
-    if not keys:
-        typer.echo("no API keys yet: create one with `ech0 keys create NAME --scope read|run|admin`")
-        return
-    for k in keys:
+
+    def line(k: dict) -> str:
         revoked = f"  revoked {k['revoked_at']}" if k["revoked_at"] else ""
-        typer.echo(f"{k['prefix']}…  {k['name']:<24} {k['scope']:<6} {k['created_at']}{revoked}")
+        return f"{k['prefix']}…  {k['name']:<24} {k['scope']:<6} {k['created_at']}{revoked}"
+
+    keys = [k.public() for k in _store().list(include_revoked=all_keys)]
+    empty = "no API keys yet: create one with `ech0 keys create NAME --scope read|run|admin`"
+    emit_rows(keys, as_json, line, empty=empty)
 
 
 @app.command("revoke")
 def revoke(name: str = typer.Argument(..., help="the key's name (revokes all its keys) or its visible prefix")) -> None:
     """Revoke keys: requests with them get 401 from then on."""
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
 
     count = _store().revoke(name)
     if not count:

@@ -7,7 +7,7 @@ import json
 
 import typer
 
-from server.commands.common import print_json, runtime
+from server.commands.common import emit, emit_rows, print_json, runtime
 
 app = typer.Typer(
     help="Run lab operations (chemistry, pharmacology, toxicology, natural products) as recorded experiments, "
@@ -18,19 +18,9 @@ app = typer.Typer(
 @app.command("list")
 def list_(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
     """Every lab with its operations and their parameters."""
-    import inspect
+    from labs.base import lab_catalog
 
-    from labs.base import list_labs, make_lab
-
-    data = {}
-    for name in list_labs():
-        lab = make_lab(name)
-        data[name] = {
-            "version": lab.version,
-            "operations": {
-                op: [str(p) for p in inspect.signature(fn).parameters.values()] for op, fn in lab.operations().items()
-            },
-        }
+    data = lab_catalog()
     if as_json:
         print_json(data)
         return
@@ -47,7 +37,7 @@ def run(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Run one lab operation; a repeat with the same inputs returns the stored result and says so."""
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
 
     lab, _, operation = target.partition(".")
     if not lab or not operation:
@@ -77,18 +67,19 @@ def _runner():
     rt = runtime()
     runner = rt.labs
     if runner.context.models_dir is None:
-        runner.context = replace(runner.context, models_dir=rt.settings.data_dir / "models")
+        runner.context = replace(runner.context, models_dir=rt.settings.models_dir)
     return runner
 
 
-def _orchestrator(workers: int):
+def _orchestrator(workers: int | None):
     from labs.orchestrator import Orchestrator
+    from server.settings import current_settings
 
-    return Orchestrator(_runner(), workers=workers)
+    return Orchestrator(_runner(), workers=workers or current_settings().lab.workers)
 
 
 def _parse_inputs(inputs: str | None, pairs: list[str]) -> list[dict] | dict:
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
 
     data: list | dict = {}
     if inputs:
@@ -117,7 +108,7 @@ def workflow_run(
     file: str = typer.Argument(..., help="a workflow file (YAML/JSON) or a shipped workflow's name"),
     inputs: str = typer.Option(None, "--inputs", help="JSON object of inputs, or a list of them for a batch"),
     input_: list[str] = typer.Option([], "--input", help="one input as NAME=VALUE (repeatable)"),
-    workers: int = typer.Option(2, "--workers", min=1, max=64, help="experiments run at once"),
+    workers: int | None = typer.Option(None, "--workers", min=1, max=64, help="experiments run at once (lab.workers)"),
     priority: int = typer.Option(0, "--priority", help="queue priority of the run's experiments"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
@@ -180,7 +171,7 @@ def submit(
     """Queue an experiment for a later `ech0 lab drain` (or a server's orchestrator)."""
     from datetime import datetime
 
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
 
     lab, _, operation = target.partition(".")
     try:
@@ -191,15 +182,13 @@ def submit(
     job = orch.submit(
         lab, operation, parsed if isinstance(parsed, dict) else {}, priority=priority, run_at=when, delay=delay
     )
-    if as_json:
-        print_json(job.summary())
-        return
-    typer.echo(f"{job.id} queued: {target} priority {priority}, due {job.run_at.isoformat(timespec='seconds')}")
+    due = job.run_at.isoformat(timespec="seconds")
+    emit(job.summary(), as_json, lambda _: f"{job.id} queued: {target} priority {priority}, due {due}")
 
 
 @app.command("drain")
 def drain(
-    workers: int = typer.Option(2, "--workers", min=1, max=64),
+    workers: int | None = typer.Option(None, "--workers", min=1, max=64, help="experiments run at once (lab.workers)"),
     wait_scheduled: bool = typer.Option(False, "--wait", help="also wait for jobs scheduled later"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
@@ -214,12 +203,12 @@ def drain(
         due = [j for j in jobs if j.run_at.timestamp() <= time.time()]
         orch.wait(due)
     orch.close()
-    data = [j.summary() for j in jobs if j.status in ("done", "failed")]
-    if as_json:
-        print_json(data)
-        return
-    for job in data:
-        typer.echo(f"{job['id']} {job['status']} {job['lab']}.{job['operation']} {job['experiment_id'] or ''}")
+    finished = [j.summary() for j in jobs if j.status in ("done", "failed")]
+    emit_rows(finished, as_json, _job_line)
+
+
+def _job_line(job: dict) -> str:
+    return f"{job['id']} {job['status']} {job['lab']}.{job['operation']} {job['experiment_id'] or ''}"
 
 
 @app.command("queue")
@@ -252,12 +241,8 @@ def runs(
     """Recent workflow runs (their ids are what `ech0 lab export` takes)."""
     from labs.lineage import LineageStore
 
-    data = LineageStore(_runner().store.engine).runs(limit)
-    if as_json:
-        print_json(data)
-        return
-    for r in data:
-        typer.echo(f"{r['id']} {r['workflow']} {r['status']} {r['created_at']:%Y-%m-%d %H:%M:%S}")
+    runs = LineageStore(_runner().store.engine).runs(limit)
+    emit_rows(runs, as_json, lambda r: f"{r['id']} {r['workflow']} {r['status']} {r['created_at']:%Y-%m-%d %H:%M:%S}")
 
 
 @app.command("lineage")
@@ -266,7 +251,7 @@ def lineage(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Where an experiment's inputs came from and what used its outputs, across workflow runs."""
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
     from labs.lineage import LineageStore
 
     runner = _runner()
@@ -308,7 +293,4 @@ def export(
 
     runner = _runner()
     summary = export_bundle(runner, LineageStore(runner.store.engine), ref, out)
-    if as_json:
-        print_json(summary)
-        return
-    typer.echo(f"wrote {len(summary['files'])} files to {summary['out']}: {', '.join(summary['files'])}")
+    emit(summary, as_json, lambda s: f"wrote {len(s['files'])} files to {s['out']}: {', '.join(s['files'])}")

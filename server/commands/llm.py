@@ -20,11 +20,11 @@ def check(
     """List the endpoint's models, then ask for one tool call and time it."""
     from langchain_core.tools import tool
 
-    from knowledge.errors import Ech0Error
-    from server.settings import Settings
+    from knowledge.common.errors import Ech0Error
+    from server.settings import current_settings
     from server.wiring import make_chat_model
 
-    settings = Settings()
+    settings = current_settings()
     settings.llm.base_url = base_url or settings.llm.base_url
     settings.llm.model = model or settings.llm.model
     chat = make_chat_model(settings)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import typer
 
-from server.commands.common import print_json, runtime
+from server.commands.common import emit_rows, print_json, runtime
 
 app = typer.Typer(help="Scheduled autonomous discovery loops.", no_args_is_help=True)
 
 
 def _store():
-    from agents.loop_store import LoopStore
+    from agents.loops.store import LoopStore
 
     return LoopStore(runtime().settings.db_url)
 
@@ -32,8 +32,8 @@ def add(
     webhook: str | None = typer.Option(None, "--webhook", help="URL the digest is POSTed to"),
 ) -> None:
     """Define a loop; `ech0 loop daemon` (or `ech0 serve`) runs it every INTERVAL."""
-    from knowledge.errors import Ech0Error
-    from server.discovery import parse_interval
+    from agents.loops.iteration import parse_interval
+    from knowledge.common.errors import Ech0Error
 
     if source and literature_file:
         raise Ech0Error("give --source (live) or --literature-file (offline), not both")
@@ -60,14 +60,14 @@ def add(
 @app.command("list")
 def list_(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
     """Loops, their schedule and their last iteration."""
-    loops = _store().list()
-    if as_json:
-        print_json(loops)
-        return
-    for loop in loops:
+
+    def line(loop: dict) -> str:
         state = "paused" if loop["paused"] else f"every {loop['every_s']:.0f}s"
-        typer.echo(f"{loop['name']}  {state}  iterations {loop['iterations']} ({loop['last_status']})  "
-                   f"{loop['program'][:60]}")  # fmt: skip
+        return (
+            f"{loop['name']}  {state}  iterations {loop['iterations']} ({loop['last_status']})  {loop['program'][:60]}"
+        )
+
+    emit_rows(_store().list(), as_json, line)
 
 
 @app.command("run")
@@ -76,13 +76,14 @@ def run(
     as_json: bool = typer.Option(False, "--json", help="print the digest as JSON"),
 ) -> None:
     """Run one iteration now and print its digest."""
-    from server.discovery import digest_markdown, run_iteration
-    from server.scheduler import digest_dir
+    from agents.loops.digest import digest_markdown
+    from agents.loops.iteration import run_iteration
+    from server.scheduler import digest_dir, loop_services
 
     rt = runtime()
     store = _store()
     try:
-        digest = run_iteration(rt, store, name, digest_dir(rt.settings.data_dir))
+        digest = run_iteration(loop_services(rt), store, name, digest_dir(rt.settings.data_dir))
     finally:
         rt.close()
     if digest is None:

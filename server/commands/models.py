@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from server.commands.common import console, print_json, runtime
+from server.commands.common import console, emit_rows, print_json, runtime
 
 app = typer.Typer(
     help="Property models: train (with a baseline), predict with uncertainty, list.", no_args_is_help=True
@@ -16,7 +16,7 @@ app = typer.Typer(
 def _registry():
     from labs.models.registry import ModelRegistry
 
-    return ModelRegistry(runtime().settings.data_dir / "models")
+    return ModelRegistry(runtime().settings.models_dir)
 
 
 def _fmt(value: float | None) -> str:
@@ -84,7 +84,7 @@ def predict(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Predict with uncertainty and an applicability-domain flag; bad SMILES get a per-row error."""
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
     from labs.models.predict import predict_csv, predict_smiles
 
     if bool(smiles) == bool(csv):
@@ -121,17 +121,13 @@ def predict(
 @app.command("list")
 def list_(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
     """Registered models: latest version, task, target, metrics and when they were trained."""
-    models = _registry().list()
-    if as_json:
-        print_json(models)
-        return
-    if not models:
-        typer.echo("no models yet: train one with `ech0 models train`")
-        return
-    for meta in models:
+
+    def line(meta: dict) -> str:
         metrics = ", ".join(f"{k} {_fmt(v)}" for k, v in meta["metrics"].items())
         base = ", ".join(f"{k} {_fmt(v)}" for k, v in meta["baseline"].items())
-        typer.echo(
+        return (
             f"{meta['ref']}  {meta['task']} {meta['target']} ({meta['n']} rows, {meta['split']})  {metrics}  "
             f"[baseline {base}]  versions {meta['versions']}  {meta['created_at']}"
         )
+
+    emit_rows(_registry().list(), as_json, line, empty="no models yet: train one with `ech0 models train`")

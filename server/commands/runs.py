@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from server.commands.common import console, print_json, runtime
+from server.commands.common import console, emit_rows, open_runtime, print_json, runtime
 
 app = typer.Typer(help="Inspect, resume, approve and reject research runs.", no_args_is_help=True)
 
@@ -23,7 +23,7 @@ def _print_outcome(result: dict[str, Any], as_json: bool) -> None:
 @app.command("show")
 def show(run_id: str = typer.Argument(..., help="a run id printed by `ech0 ask`")) -> None:
     """Print a recorded run: request, status, plan, steps and report."""
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
 
     rt = runtime()
     run = rt.runs.get_run(run_id)
@@ -42,11 +42,7 @@ def list_(
 ) -> None:
     """List recent runs with their status (done, running, awaiting_approval, failed)."""
     runs = runtime().runs.list_runs(limit)
-    if as_json:
-        print_json(runs)
-        return
-    for run in runs:
-        typer.echo(f"{run['run_id']}  {run['created_at'][:19]}  {run['status']:<17}  {run['request'][:70]}")
+    emit_rows(runs, as_json, lambda r: f"{r['run_id']}  {r['created_at'][:19]}  {r['status']:<17}  {r['request'][:70]}")
 
 
 @app.command("resume")
@@ -55,23 +51,13 @@ def resume(
     as_json: bool = typer.Option(False, "--json", help="print the report's JSON form"),
 ) -> None:
     """Continue a run that stopped (crash, kill) from its last completed step."""
-    from server.research import resume as resume_run
-
-    rt = runtime()
-    try:
-        _print_outcome(resume_run(rt, run_id), as_json)
-    finally:
-        rt.close()
+    with open_runtime() as rt:
+        _print_outcome(rt.research.resume(run_id), as_json)
 
 
 def _decide(run_id: str, approved: bool, comment: str | None, as_json: bool) -> None:
-    from server.research import decide
-
-    rt = runtime()
-    try:
-        _print_outcome(decide(rt, run_id, approved, comment), as_json)
-    finally:
-        rt.close()
+    with open_runtime() as rt:
+        _print_outcome(rt.research.decide(run_id, approved, comment), as_json)
 
 
 @app.command("approve")

@@ -15,12 +15,12 @@ def serve(
     """Serve the HTTP API (OpenAI-compatible chat, research jobs, search, compounds, labs, models)."""
     import uvicorn
 
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
     from server.app import prepare_database
     from server.keys import KeyStore
-    from server.settings import Settings
+    from server.settings import current_settings
 
-    settings = Settings()
+    settings = current_settings()
     workers = workers or settings.server.workers
     if workers > 1 and settings.knowledge.index_backend == "edge":
         raise Ech0Error(
@@ -44,10 +44,10 @@ def serve(
 def mcp() -> None:
     """Serve ECH0's tools and `ask` to an MCP client (e.g. an assistant) over stdin/stdout."""
     from server.mcp_server import build_mcp_server
-    from server.settings import Settings
+    from server.settings import current_settings
     from server.wiring import build_runtime
 
-    runtime = build_runtime(Settings())
+    runtime = build_runtime(current_settings())
     try:
         build_mcp_server(runtime).run("stdio")
     finally:

@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 log = logging.getLogger("ech0.dashboard")
 RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -75,14 +75,13 @@ def schedules_page(app_state, next_run) -> dict[str, Any]:
 
 
 def schedule_page(app_state, name: str, next_run) -> dict[str, Any] | None:
-    from server.api.schedules import iterations
-    from server.discovery import digest_markdown
+    from agents.loops.digest import digest_markdown
 
     try:
         loop = app_state.loops.get(name)
     except Ech0Error:
         return None
-    recent = iterations(app_state.loops, name, 20)
+    recent = app_state.loops.iterations(name, 20)
     for item in recent:
         done = item["status"] == "done" and item["digest"].get("iteration") == item["number"]
         item["html"] = markdown_html(digest_markdown(loop, item["digest"])) if done else ""
@@ -160,10 +159,11 @@ def eval_file(app_state, run_id: str, name: str) -> Path | None:
 
 def structure_svg(smiles: str) -> str | None:
     """A 2D depiction as a data: URI (an <img>, so the SVG cannot run anything), or None."""
-    from rdkit import Chem
     from rdkit.Chem.Draw import rdMolDraw2D
 
-    mol = Chem.MolFromSmiles(smiles)
+    from knowledge.common.mol import try_mol
+
+    mol = try_mol(smiles)
     if mol is None:
         return None
     drawer = rdMolDraw2D.MolDraw2DSVG(320, 240)
@@ -176,7 +176,7 @@ def _predictions(runtime, smiles: str) -> list[dict[str, Any]]:
     from labs.models.predict import predict_smiles
     from labs.models.registry import ModelRegistry
 
-    registry = ModelRegistry(runtime.settings.data_dir / "models")
+    registry = ModelRegistry(runtime.settings.models_dir)
     out = []
     for meta in registry.list():
         try:

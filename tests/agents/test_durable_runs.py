@@ -7,7 +7,7 @@ from langchain_core.tools import StructuredTool
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from agents.graph import build_graph
-from server.research import RunNotFoundError, ask, decide, resume
+from agents.research import RunNotFoundError
 
 
 def _counting(tool, calls, crash_first=False):
@@ -30,9 +30,9 @@ def test_crashed_run_resumes_from_its_last_completed_step(runtime):
     runtime.__dict__["graph"] = build_graph(runtime.backend, tools, runtime.runs, checkpointer=SqliteSaver(conn))
     request = "How many rings are in c1ccc2ccccc2c1? Also, what is known about metformin and cancer?"
     with pytest.raises(RuntimeError):
-        ask(runtime, request, run_id="crash-1")
+        runtime.research.ask(request, run_id="crash-1")
     assert runtime.runs.status("crash-1")["status"] == "running"  # it never finished
-    result = resume(runtime, "crash-1")
+    result = runtime.research.resume("crash-1")
     assert result["status"] == "done" and result["answer"] == 2
     assert calls.count("structure_question") == 1  # the finished step was not run again
     assert calls.count("literature_search") == 2
@@ -43,18 +43,18 @@ def test_crashed_run_resumes_from_its_last_completed_step(runtime):
 
 def test_unknown_run_is_a_clear_error(runtime):
     with pytest.raises(RunNotFoundError, match="no run 'nope'"):
-        resume(runtime, "nope")
+        runtime.research.resume("nope")
 
 
 def test_training_waits_for_approval_and_a_rejection_is_reported(runtime):
-    result = ask(runtime, "Train a clintox model")
+    result = runtime.research.ask("Train a clintox model")
     assert result["status"] == "awaiting_approval"
     (pending,) = result["pending"]
     assert pending["step"]["tool"] == "train_admet_model" and "CPU" in pending["reason"]
     assert runtime.runs.status(result["run_id"])["status"] == "awaiting_approval"
     assert any(r["run_id"] == result["run_id"] for r in runtime.runs.list_runs())
-    assert resume(runtime, result["run_id"])["status"] == "awaiting_approval"  # resuming does not skip approval
-    final = decide(runtime, result["run_id"], approved=False, comment="not now")
+    assert runtime.research.resume(result["run_id"])["status"] == "awaiting_approval"  # resuming does not skip approval
+    final = runtime.research.decide(result["run_id"], approved=False, comment="not now")
     assert final["status"] == "done"
     assert any("approval was refused (not now)" in n for n in final["notes"])
     assert not (runtime.settings.data_dir / "models" / "admet-clintox").exists()
@@ -63,9 +63,9 @@ def test_training_waits_for_approval_and_a_rejection_is_reported(runtime):
 @pytest.mark.slow
 def test_approved_training_runs_and_predictions_cite_the_model(runtime, tmp_path):
     runtime.tool_context.models_dir = tmp_path / "models"
-    result = ask(runtime, "Predict the aqueous solubility of CC(=O)Nc1ccc(O)cc1")
+    result = runtime.research.ask("Predict the aqueous solubility of CC(=O)Nc1ccc(O)cc1")
     assert result["status"] == "awaiting_approval"
-    final = decide(runtime, result["run_id"], approved=True)
+    final = runtime.research.decide(result["run_id"], approved=True)
     assert final["status"] == "done"
     models = [c for c in final["citations"] if c["kind"] == "model"]
     assert [m["id"] for m in models] == ["admet-solubility@1"]
@@ -75,5 +75,5 @@ def test_approved_training_runs_and_predictions_cite_the_model(runtime, tmp_path
     measured = next(c for c in final["claims"] if c["text"].startswith("The measured aqueous solubility"))
     assert measured["citations"] == ["esol.csv (shipped measured set)", "admet-solubility@1"]
     assert ("contradicts" in measured["text"]) == ("## Contradictions" in final["report_markdown"])
-    again = ask(runtime, "Predict the aqueous solubility of CCO")  # the model exists now: no approval needed
+    again = runtime.research.ask("Predict the aqueous solubility of CCO")  # the model exists now: no approval needed
     assert again["status"] == "done" and "admet-solubility@1" in again["report_markdown"]

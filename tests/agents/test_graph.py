@@ -3,7 +3,6 @@
 import pytest
 
 from knowledge.corpus import corpus_lookup
-from server.research import ask
 from tests.conftest import MINI_CORPUS
 
 SAMPLE = (
@@ -17,7 +16,7 @@ def corpus():
 
 
 def test_sample_request_gives_a_cited_report(runtime, corpus):
-    result = ask(runtime, SAMPLE)
+    result = runtime.research.ask(SAMPLE)
     citations = {c["id"]: c for c in result["citations"]}
     documents = [c for c in result["citations"] if c["kind"] == "document"]
     assert len(documents) >= 3
@@ -43,7 +42,7 @@ def test_sample_request_gives_a_cited_report(runtime, corpus):
 
 
 def test_run_and_steps_are_recorded(runtime):
-    result = ask(runtime, SAMPLE)
+    result = runtime.research.ask(SAMPLE)
     run = runtime.runs.get_run(result["run_id"])
     assert run["request"] == SAMPLE
     assert [s["tool"] for s in run["steps"]] == ["compound_lookup", "compute_properties", "literature_search"]
@@ -52,7 +51,7 @@ def test_run_and_steps_are_recorded(runtime):
 
 
 def test_no_relevant_literature_is_said_and_nothing_is_cited(runtime):
-    result = ask(runtime, "What does the literature say about orbital mechanics of geostationary satellites?")
+    result = runtime.research.ask("What does the literature say about orbital mechanics of geostationary satellites?")
     assert not [c for c in result["citations"] if c["kind"] == "document"]
     assert any("No relevant literature" in n for n in result["notes"])
     assert "No relevant literature" in result["report_markdown"]
@@ -60,13 +59,13 @@ def test_no_relevant_literature_is_said_and_nothing_is_cited(runtime):
 
 def test_failed_step_is_reported_not_fatal(runtime, monkeypatch):
     # A literature step that fails is reported in the notes; the chemistry still gets reported.
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
 
     def failing_search(query, **options):
         raise Ech0Error(f"search for {query!r} failed")
 
     monkeypatch.setattr(runtime.retriever, "search", failing_search)
-    result = ask(runtime, SAMPLE)
+    result = runtime.research.ask(SAMPLE)
     assert any("search for 'metformin and cancer' failed" in n for n in result["notes"])
     assert any(c["kind"] == "experiment" for c in result["citations"])
     assert not [c for c in result["citations"] if c["kind"] == "document"]
@@ -75,7 +74,7 @@ def test_failed_step_is_reported_not_fatal(runtime, monkeypatch):
 def test_missing_index_stops_the_run_with_the_fix(runtime, monkeypatch):
     import pytest
 
-    from knowledge.errors import IndexMissingError
+    from knowledge.common.errors import IndexMissingError
 
     def missing():
         raise IndexMissingError("no literature index at /nowhere: build it with `ech0 index build`")
@@ -83,9 +82,9 @@ def test_missing_index_stops_the_run_with_the_fix(runtime, monkeypatch):
     runtime.retriever._index = None
     monkeypatch.setattr(runtime.retriever, "_index_factory", missing)
     with pytest.raises(IndexMissingError, match="ech0 index build"):
-        ask(runtime, SAMPLE)
+        runtime.research.ask(SAMPLE)
     # A request that needs no literature still works without an index.
-    result = ask(runtime, "Compute the properties of metformin")
+    result = runtime.research.ask("Compute the properties of metformin")
     assert any(c["kind"] == "experiment" for c in result["citations"])
 
 
@@ -103,9 +102,7 @@ def test_langgraph_json_points_at_a_graph_factory(built_data_dir, monkeypatch):
 
 
 def test_streamed_run_reports_plan_steps_and_the_same_result(runtime):
-    from server.research import ask_stream
-
-    events = list(ask_stream(runtime, "How many rings are in c1ccc2ccccc2c1? What is known about metformin?"))
+    events = list(runtime.research.stream("How many rings are in c1ccc2ccccc2c1? What is known about metformin?"))
     kinds = [e["event"] for e in events]
     assert kinds[0] == "plan" and kinds[-1] == "result" and "report" in kinds
     steps = [e for e in events if e["event"] == "step"]

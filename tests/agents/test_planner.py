@@ -2,8 +2,8 @@ import pytest
 
 from agents.mentions import find_names, find_smiles
 from agents.rules_planner import EmptyRequestError, plan_request
-from knowledge.errors import CompoundNotFoundError
-from labs.chemistry.mol import InvalidSmilesError
+from knowledge.common.errors import CompoundNotFoundError
+from knowledge.common.mol import InvalidSmilesError
 
 
 class Names:

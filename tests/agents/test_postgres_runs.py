@@ -5,8 +5,6 @@ import uuid
 
 import pytest
 
-from server.research import ask
-
 pytestmark = pytest.mark.postgres
 
 
@@ -25,7 +23,7 @@ def pg_runtime(built_data_dir, tmp_path):
 
 def test_run_is_recorded_and_checkpointed_in_postgres(pg_runtime):
     run_id = f"pg-{uuid.uuid4().hex[:8]}"
-    result = ask(pg_runtime, "How many rings are in c1ccc2ccccc2c1?", run_id=run_id)
+    result = pg_runtime.research.ask("How many rings are in c1ccc2ccccc2c1?", run_id=run_id)
     assert result["answer"] == 2
     assert pg_runtime.runs.get_run(run_id)["report"]["answer"] == 2
     snapshot = pg_runtime.graph.get_state({"configurable": {"thread_id": run_id}})

@@ -5,7 +5,6 @@ from rdkit import Chem
 
 from agents.questions import find_question, mask_element_words
 from agents.rules_planner import plan_request
-from server.research import ask
 
 
 class Names:
@@ -94,33 +93,33 @@ def _mapping_is_isomorphism(a: str, b: str, pairs) -> bool:
 
 
 def test_exact_answers_end_to_end(runtime):
-    assert ask(runtime, CARBON)["answer"] == 3
-    assert ask(runtime, RINGS)["answer"] == 3
-    assert ask(runtime, DUMMY)["answer"] == 7
-    result = ask(runtime, MAPPING)
+    assert runtime.research.ask(CARBON)["answer"] == 3
+    assert runtime.research.ask(RINGS)["answer"] == 3
+    assert runtime.research.ask(DUMMY)["answer"] == 7
+    result = runtime.research.ask(MAPPING)
     assert _mapping_is_isomorphism("CC(=O)Nc1ccc(O)cc1", "Oc1ccc(NC(C)=O)cc1", result["answer"])
     assert result["claims"] and result["claims"][0]["citations"][0].startswith("exp-")
-    assert ask(runtime, "How many nitrogen atoms does imatinib have?")["answer"] == 7
-    assert ask(runtime, "Does ibuprofen obey Lipinski's rule of five?")["answer"] == "yes"
-    assert ask(runtime, "What is the molecular formula of caffeine?")["answer"] == "C8H10N4O2"
+    assert runtime.research.ask("How many nitrogen atoms does imatinib have?")["answer"] == 7
+    assert runtime.research.ask("Does ibuprofen obey Lipinski's rule of five?")["answer"] == "yes"
+    assert runtime.research.ask("What is the molecular formula of caffeine?")["answer"] == "C8H10N4O2"
 
 
 def test_several_questions_give_a_list(runtime):
-    result = ask(runtime, "How many rings are in c1ccc2ccccc2c1? How many carbon atoms are in CCO?")
+    result = runtime.research.ask("How many rings are in c1ccc2ccccc2c1? How many carbon atoms are in CCO?")
     assert result["answer"] == [2, 2]
     assert "**Answer:** 2; 2" in result["report_markdown"]
 
 
 def test_single_value_questions_about_labs_and_neighbours(runtime):
-    assert ask(runtime, "What is the biosynthetic pathway of paclitaxel?")["answer"] == "Terpenoids"
-    assert ask(runtime, "Does O=C1C=CC(=O)C=C1 have any structural alerts?")["answer"] == "yes"
-    assert ask(runtime, "Does CCO have any PAINS alerts?")["answer"] == "no"
-    similar = ask(runtime, "Find approved drugs similar to imatinib.")["answer"]
+    assert runtime.research.ask("What is the biosynthetic pathway of paclitaxel?")["answer"] == "Terpenoids"
+    assert runtime.research.ask("Does O=C1C=CC(=O)C=C1 have any structural alerts?")["answer"] == "yes"
+    assert runtime.research.ask("Does CCO have any PAINS alerts?")["answer"] == "no"
+    similar = runtime.research.ask("Find approved drugs similar to imatinib.")["answer"]
     assert similar[:2] == ["nilotinib", "ponatinib"]
 
 
 def test_names_stored_in_the_compound_db_are_planned_and_resolved(runtime):
-    from knowledge.compound_record import CompoundEntry
+    from knowledge.compound_models import CompoundEntry
 
     runtime.compound_db.upsert(
         CompoundEntry(source="pubchem", source_id="2244", name="Aspirin", structure="CC(=O)Oc1ccccc1C(=O)O",
@@ -128,5 +127,5 @@ def test_names_stored_in_the_compound_db_are_planned_and_resolved(runtime):
     )
     runtime.__dict__.pop("backend", None)
     runtime.__dict__.pop("graph", None)
-    result = ask(runtime, "What is the molecular weight of aspirin?")
+    result = runtime.research.ask("What is the molecular weight of aspirin?")
     assert result["answer"] == 180.16

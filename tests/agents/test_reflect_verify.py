@@ -4,7 +4,7 @@ from langchain_core.tools import StructuredTool
 
 from agents.backends import RulesBackend
 from agents.graph import build_graph
-from agents.reflect import review, should_replan
+from agents.issues import review, should_replan
 from agents.report import Citation, Claim, Report
 from agents.store import RunStore
 from agents.verify import citation_sources, verify_report

@@ -3,9 +3,15 @@
 import json
 
 import pytest
+import typer
 
 from evals.bench import ingest as ingest_bench
 from evals.bench import search as search_bench
+
+
+def _run(app: typer.Typer, argv: list[str]) -> None:
+    """A script's command line in-process, as `python -m evals.bench.NAME ARGV` runs it."""
+    typer.main.get_command(app).main(argv, standalone_mode=False)
 
 
 def _positive(figures: dict, keys: tuple[str, ...]) -> None:
@@ -14,7 +20,7 @@ def _positive(figures: dict, keys: tuple[str, ...]) -> None:
 
 
 def test_ingest_bench_json(capsys):
-    ingest_bench.main(["--docs", "4", "--json"])
+    _run(ingest_bench.app, ["--docs", "4", "--json"])
     result = json.loads(capsys.readouterr().out)
     assert result["benchmark"] == "ingest"
     assert result["docs"] == 4 and result["chunks"] >= 4
@@ -34,7 +40,7 @@ def test_ingest_bench_json(capsys):
 
 def test_search_bench_json(capsys):
     argv = ["--sizes", "300", "--seed-chunks", "40", "--queries", "8", "--baseline-queries", "4", "--json"]
-    search_bench.main(argv)
+    _run(search_bench.app, argv)
     result = json.loads(capsys.readouterr().out)
     assert result["benchmark"] == "search"
     assert result["seed_chunks"] == 40 and result["baseline_queries"] == 4

@@ -13,7 +13,7 @@ from evals.harness.compare import compare, render
 from evals.harness.grading import grade, is_isomorphism
 from evals.harness.research import fact_found, numbers_in, source_found
 from evals.suites import DEV_SUITES
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 
 def _case(answer, kind, **extra):

@@ -7,13 +7,12 @@ import json
 from evals.harness import SuiteContext, run_suite
 from evals.suites import DEV_SUITES
 from server.cli import main
-from server.research import ask
 from tests.conftest import DATA
 
 
 def _ctx(runtime, **options):
     return SuiteContext(
-        ask=lambda request: ask(runtime, request),
+        ask=lambda request: runtime.research.ask(request),
         retriever_for=lambda _corpus: runtime.retriever_for(),
         options=options,
     )

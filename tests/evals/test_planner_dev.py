@@ -1,6 +1,6 @@
 """The planner dev set: well-formed, covering every intent, and planned correctly by the rules backend."""
 
-from agents.plan import Plan, PlanStep
+from agents.plan_models import Plan, PlanStep
 from evals.planner import ExpectedStep, evaluate_plans, load_dev_set, plan_is_correct
 
 

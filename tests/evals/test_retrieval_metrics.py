@@ -1,10 +1,11 @@
 import math
+from types import SimpleNamespace
 
 import pytest
 
 from evals.beir import load_qrels, load_queries
-from evals.retrieval import mrr_at_k, ndcg_at_k, recall_at_k
-from knowledge.errors import Ech0Error
+from evals.retrieval import evaluate, mrr_at_k, ndcg_at_k, recall_at_k, score_run
+from knowledge.common.errors import Ech0Error
 
 
 def test_ndcg_matches_hand_computation():
@@ -42,3 +43,39 @@ def test_beir_loaders_and_their_errors(tmp_path):
     broken.write_text('{"text": "no id"}\n')
     with pytest.raises(Ech0Error, match="broken.jsonl:1"):
         load_queries(broken)
+
+
+HAND_QRELS = {"q1": {"a": 1, "b": 2}, "q2": {"a": 1, "b": 1, "c": 0}, "q3": {"z": 1}, "q4": {"d": 1}}
+HAND_RUN = {"q1": ["x", "b", "a"], "q2": ["c", "x", "b"], "q3": [], "q4": [f"n{i}" for i in range(10)] + ["d"]}
+# Worked by hand: q1 gains 2 at rank 2 and 1 at rank 3 against the ideal 2, 1; q2 has one of two relevant documents
+# at rank 3; q3 retrieves nothing; q4's only relevant document sits at rank 11 (inside R@100, outside the @10 cuts).
+HAND_SCORES = {
+    "q1": {"ndcg@10": (2 / math.log2(3) + 1 / 2) / (2 + 1 / math.log2(3)), "recall@100": 1.0, "mrr@10": 1 / 2},
+    "q2": {"ndcg@10": (1 / 2) / (1 + 1 / math.log2(3)), "recall@100": 0.5, "mrr@10": 1 / 3},
+    "q3": {"ndcg@10": 0.0, "recall@100": 0.0, "mrr@10": 0.0},
+    "q4": {"ndcg@10": 0.0, "recall@100": 1.0, "mrr@10": 0.0},
+}
+
+
+def test_score_run_matches_the_hand_worked_run():
+    scores = score_run(HAND_RUN, HAND_QRELS)
+    assert scores.keys() == HAND_SCORES.keys()
+    for qid, expected in HAND_SCORES.items():
+        assert scores[qid] == pytest.approx(expected), qid
+
+
+class _ListRetriever:
+    """Ranks each query as HAND_RUN does (the query text is its id)."""
+
+    def rank(self, query: str, k: int, mode: str):
+        return [(SimpleNamespace(doc_id=doc), 1.0) for doc in HAND_RUN[query][:k]]
+
+
+def test_evaluate_averages_the_run_over_judged_queries():
+    queries = {qid: qid for qid in HAND_RUN} | {"unjudged": "unjudged"}
+    seen = []
+    scores = evaluate(_ListRetriever(), queries, HAND_QRELS, "hybrid", seen.append)
+    assert scores.n_queries == 4 and sum(seen) == 4
+    for key, field in (("ndcg@10", "ndcg_at_10"), ("recall@100", "recall_at_100"), ("mrr@10", "mrr_at_10")):
+        expected = round(sum(s[key] for s in HAND_SCORES.values()) / 4, 4)
+        assert getattr(scores, field) == pytest.approx(expected, abs=1e-4), key

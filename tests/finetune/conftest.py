@@ -14,7 +14,7 @@ SEED = 3
 @pytest.fixture(scope="session")
 def dataset(tmp_path_factory) -> tuple[Path, object]:
     """(directory, GenerationReport) of a 40-compound data set, generated once per session."""
-    from finetune.factory import generate_dataset
+    from finetune.dataset.factory import generate_dataset
 
     out = tmp_path_factory.mktemp("ds") / "data"
     return out, generate_dataset(out, N_COMPOUNDS, seed=SEED, workers=1)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from finetune.check import run_check
-from knowledge.errors import Ech0Error
+from finetune.quality.check import run_check
+from knowledge.common.errors import Ech0Error
 
 
 def _edit(path, index, change):

@@ -8,10 +8,10 @@ import httpx
 import numpy as np
 from datasketch import MinHash
 
-from finetune import minhash
-from finetune.facts import answer_problems
-from finetune.paraphrase import OpenAIParaphraser, RuleParaphraser, augment
-from finetune.templates import all_template_ids, list_tasks
+from finetune.dataset.paraphrase import OpenAIParaphraser, RuleParaphraser, augment
+from finetune.quality import dedup
+from finetune.quality.facts import answer_problems
+from finetune.tasks.templates import all_template_ids, list_tasks
 
 
 def test_at_least_20_tasks_and_200_distinct_templates():
@@ -22,20 +22,20 @@ def test_at_least_20_tasks_and_200_distinct_templates():
 
 def test_batch_signatures_equal_datasketch():
     texts = ["What is the logP of CCO?\nThe Crippen logP is -0.00.", "short", "Å² → ring sizes: 6, 6 " * 40]
-    ours = minhash.signatures(texts)
+    ours = dedup.signatures(texts)
     for text, row in zip(texts, ours, strict=True):
-        reference = MinHash(num_perm=minhash.NUM_PERM, seed=minhash.SEED, scheme="affine32", hashfunc=int)
-        reference.update_batch([int(h) for h in minhash.shingle_hashes(text)])
+        reference = MinHash(num_perm=dedup.NUM_PERM, seed=dedup.SEED, scheme="affine32", hashfunc=int)
+        reference.update_batch([int(h) for h in dedup.shingle_hashes(text)])
         assert np.array_equal(reference.hashvalues.astype(np.uint32), row)
 
 
 def test_near_duplicate_filter():
     base = "How many hydrogen-bond donors does CC(=O)Oc1ccccc1C(=O)O have?\nAspirin has 1 hydrogen-bond donor."
     other = "What is the Bemis–Murcko scaffold of c1ccc2ccccc2c1?\nThe scaffold is c1ccc2ccccc2c1."
-    sig = minhash.signatures([base, base + " ", other])
-    f = minhash.NearDuplicateFilter()
+    sig = dedup.signatures([base, base + " ", other])
+    f = dedup.NearDuplicateFilter()
     assert [f.add(s) for s in sig] == [True, False, True]
-    assert [(i, j) for i, j, _ in minhash.near_duplicate_pairs(sig)] == [(0, 1)]
+    assert [(i, j) for i, j, _ in dedup.near_duplicate_pairs(sig)] == [(0, 1)]
 
 
 def _example():
@@ -111,25 +111,26 @@ def test_openai_paraphraser_through_the_real_client():
 
 
 def test_analogues_are_valid_and_keep_the_scaffold():
-    from finetune import chem
-    from finetune.profile import build_profile
-    from finetune.sources import SourceCompound
+    from finetune.dataset import edits
+    from finetune.dataset.molecule_facts import build_molecule_facts
+    from finetune.dataset.sources import SourceCompound
+    from knowledge.common.mol import try_mol
 
     source = SourceCompound("input", "1", "CC(=O)Nc1ccc(O)cc1", {"input": "1"}, "paracetamol")
-    profile = build_profile(source, seed=0, n_analogues=5)
-    assert profile is not None and len(profile.analogues) == 5
-    for analogue in profile.analogues:
-        smiles = analogue.profile.smiles
-        assert chem.round_trip(smiles) == smiles != profile.smiles
-        assert analogue.profile.group == profile.group == "c1ccccc1"
-        made = chem.attach(profile.mol, [analogue.site], analogue.substituent)
-        assert chem.round_trip(chem.Chem.MolToSmiles(made)) == smiles
-    assert profile.starred.count("*") == 2 and profile.path_bonds >= 3
-    assert chem.is_atom_mapping(chem.parse(profile.variant), profile.mol, profile.mapping)
+    molecule = build_molecule_facts(source, seed=0, n_analogues=5)
+    assert molecule is not None and len(molecule.analogues) == 5
+    for analogue in molecule.analogues:
+        smiles = analogue.compound.smiles
+        assert edits.round_trip(smiles) == smiles != molecule.smiles
+        assert analogue.compound.group == molecule.group == "c1ccccc1"
+        made = edits.attach(molecule.mol, [analogue.site], analogue.substituent)
+        assert edits.round_trip(edits.Chem.MolToSmiles(made)) == smiles
+    assert molecule.starred.count("*") == 2 and molecule.path_bonds >= 3
+    assert edits.is_atom_mapping(try_mol(molecule.variant), molecule.mol, molecule.mapping)
 
 
 def test_split_is_a_function_of_the_scaffold_group():
-    from finetune.profile import split_for
+    from finetune.dataset.molecule_facts import split_for
 
     groups = [f"group{i}" for i in range(2000)]
     splits = [split_for(g, 7) for g in groups]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from tests.finetune.test_sft import TEST, TRAIN, save_tiny_model, write_config
 
 
@@ -22,7 +22,7 @@ def tiny(tmp_path_factory) -> Path:
 
 
 def _setup(tmp_path: Path, model: Path, min_new: int = 5):
-    from finetune.config import load_config
+    from finetune.training.config import load_config
 
     incoming = tmp_path / "incoming"
     incoming.mkdir()
@@ -52,7 +52,7 @@ class Scripted:
 
 
 def test_waits_for_enough_new_items_then_switches_only_when_better(tmp_path, tiny):
-    from finetune.continual import current_adapter, read_state, run_continual
+    from finetune.training.continual import current_adapter, read_state, run_continual
 
     cfg, incoming = _setup(tmp_path, tiny, min_new=5)
     (incoming / "batch1.jsonl").write_text("\n".join(_lines(TEST)[:3]) + "\n")
@@ -85,7 +85,7 @@ def test_waits_for_enough_new_items_then_switches_only_when_better(tmp_path, tin
 
 
 def test_real_scoring_on_held_out_rows(tmp_path, tiny):
-    from finetune.continual import read_state, run_continual
+    from finetune.training.continual import read_state, run_continual
 
     cfg, incoming = _setup(tmp_path, tiny, min_new=2)
     (incoming / "new.jsonl").write_text("\n".join(_lines(TRAIN)[:2]) + "\n")
@@ -97,7 +97,7 @@ def test_real_scoring_on_held_out_rows(tmp_path, tiny):
 
 
 def test_unverified_examples_are_not_trained_on(tmp_path, tiny):
-    from finetune.continual import run_continual
+    from finetune.training.continual import run_continual
 
     cfg, incoming = _setup(tmp_path, tiny, min_new=2)
     wrong = json.loads(_lines(TEST)[0])
@@ -108,7 +108,7 @@ def test_unverified_examples_are_not_trained_on(tmp_path, tiny):
 
 
 def test_feedback_items_become_examples_only_when_usable():
-    from finetune.continual import feedback_example
+    from finetune.training.continual import feedback_example
 
     correction = feedback_example({"request": "Q?", "answer": "wrong", "rating": -1, "correction": "right"})
     assert correction["messages"] == [{"role": "user", "content": "Q?"}, {"role": "assistant", "content": "right"}]
@@ -119,8 +119,8 @@ def test_feedback_items_become_examples_only_when_usable():
 
 
 def test_missing_section_or_held_out_set_is_an_error(tmp_path, tiny):
-    from finetune.config import load_config
-    from finetune.continual import run_continual
+    from finetune.training.config import load_config
+    from finetune.training.continual import run_continual
 
     cfg = load_config(write_config(tmp_path / "c.yaml", tiny, tmp_path / "out"))
     with pytest.raises(Ech0Error, match="no `continual` section"):

@@ -8,7 +8,7 @@ import math
 import httpx
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from tests.finetune.test_sft import TRAIN, make_tokenizer, save_tiny_model, write_config
 
 
@@ -37,13 +37,13 @@ ASPIRIN_MW = _row(
     ],
 )
 def test_check_answer_numbers(answer, ok):
-    from finetune.distill import check_answer
+    from finetune.training.answer_check import check_answer
 
     assert check_answer(answer, ASPIRIN_MW).ok is ok
 
 
 def test_check_answer_integers_strings_booleans_and_plain_text():
-    from finetune.distill import check_answer
+    from finetune.training.answer_check import check_answer
 
     rings = _row("How many rings does aspirin have?", "1", {"rings": 1})
     assert check_answer("1", rings).ok and check_answer("It has 1 ring.", rings).ok
@@ -100,9 +100,9 @@ def _teacher_answers(rows: list[dict], wrong_every: int = 3) -> dict[str, str]:
 
 
 def test_sequence_kd_verifies_caches_and_trains(tmp_path):
-    from finetune.config import load_config
-    from finetune.distill import collect_teacher_answers, make_teacher_client, run_sequence_kd
-    from finetune.sft import read_rows
+    from finetune.training.config import load_config
+    from finetune.training.distill import collect_teacher_answers, make_teacher_client, run_sequence_kd
+    from finetune.training.sft import read_rows
 
     model = save_tiny_model(tmp_path / "student")
     distill = {"method": "sequence", "teacher": {"base_url": "http://teacher.test/v1", "model": "qwen-72b"}}
@@ -134,9 +134,9 @@ def test_sequence_kd_verifies_caches_and_trains(tmp_path):
 
 
 def test_sequence_kd_failed_requests_are_reported_and_resumable(tmp_path):
-    from finetune.config import TeacherEndpoint
-    from finetune.distill import collect_teacher_answers, make_teacher_client
-    from finetune.sft import read_rows
+    from finetune.training.config import TeacherEndpoint
+    from finetune.training.distill import collect_teacher_answers, make_teacher_client
+    from finetune.training.sft import read_rows
 
     rows = read_rows(TRAIN, 6)
     answers = _teacher_answers(rows, wrong_every=100)
@@ -153,8 +153,8 @@ def test_sequence_kd_failed_requests_are_reported_and_resumable(tmp_path):
 
 
 def test_logit_kd_with_gkd_trains_the_student(tmp_path):
-    from finetune.config import load_config
-    from finetune.distill import run_logit_kd
+    from finetune.training.config import load_config
+    from finetune.training.distill import run_logit_kd
 
     tokenizer = make_tokenizer()
     student = save_tiny_model(tmp_path / "student", tokenizer, layers=1, seed=1)
@@ -169,8 +169,8 @@ def test_logit_kd_with_gkd_trains_the_student(tmp_path):
 
 
 def test_vocabulary_mismatch_is_a_clear_error(tmp_path):
-    from finetune.config import load_config
-    from finetune.distill import run_logit_kd
+    from finetune.training.config import load_config
+    from finetune.training.distill import run_logit_kd
 
     student = save_tiny_model(tmp_path / "student", make_tokenizer(400))
     wider = save_tiny_model(tmp_path / "wider", make_tokenizer(420))
@@ -192,10 +192,10 @@ def test_demo_pieces_on_a_tiny_teacher(tmp_path):
     import torch
     from transformers import AutoModelForCausalLM
 
-    from finetune.config import DistillSettings, LoraSettings, TrainingSettings
-    from finetune.demo import FullChatCollator, answer_nll, prune_layers
-    from finetune.distill import train_gkd
-    from finetune.sft import generate_answers, read_rows
+    from finetune.training.config import DistillSettings, LoraSettings, TrainingSettings
+    from finetune.training.demo import FullChatCollator, answer_nll, prune_layers
+    from finetune.training.distill import train_gkd
+    from finetune.training.sft import generate_answers, read_rows
 
     tokenizer = make_tokenizer()
     teacher = AutoModelForCausalLM.from_pretrained(save_tiny_model(tmp_path / "t", tokenizer, layers=4))
@@ -235,7 +235,7 @@ def test_demo_pieces_on_a_tiny_teacher(tmp_path):
 
 
 def test_demo_verdict_is_honest():
-    from finetune.demo import conclude, sign_test
+    from finetune.training.demo import conclude, sign_test
 
     assert sign_test(0, 0) == 1.0 and sign_test(10, 0) < 0.01 and sign_test(3, 2) == 1.0
 

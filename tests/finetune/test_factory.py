@@ -7,8 +7,8 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from finetune.schema import CATEGORIES, Example
-from knowledge.errors import Ech0Error
+from finetune.dataset.schema import CATEGORIES, Example
+from knowledge.common.errors import Ech0Error
 from tests.finetune.conftest import N_COMPOUNDS, SEED
 
 REPORT_KEYS = {"examples", "tasks", "templates", "invalid", "exact_duplicates", "near_duplicate_rate"}
@@ -61,7 +61,7 @@ def test_examples_state_computed_facts(dataset):
 
 
 def test_tool_use_plans_are_valid_plans(dataset):
-    from agents.plan import Plan
+    from agents.plan_models import Plan
 
     try:
         from tools.registry import list_tools
@@ -84,7 +84,7 @@ def test_tool_use_plans_are_valid_plans(dataset):
 
 
 def test_deterministic_for_a_seed_and_any_worker_count(dataset, tmp_path):
-    from finetune.factory import generate_dataset
+    from finetune.dataset.factory import generate_dataset
 
     out, _ = dataset
     again = generate_dataset(tmp_path / "again", N_COMPOUNDS, seed=SEED, workers=2)
@@ -97,7 +97,7 @@ def test_deterministic_for_a_seed_and_any_worker_count(dataset, tmp_path):
 
 
 def test_interrupted_run_resumes_and_a_complete_one_is_kept(tmp_path):
-    from finetune.factory import INFO_FILE, generate_dataset
+    from finetune.dataset.factory import INFO_FILE, generate_dataset
 
     out = tmp_path / "ds"
     calls = []
@@ -123,7 +123,7 @@ def test_interrupted_run_resumes_and_a_complete_one_is_kept(tmp_path):
 
 
 def test_bad_inputs_give_one_line_errors(tmp_path):
-    from finetune.factory import generate_dataset
+    from finetune.dataset.factory import generate_dataset
 
     empty = tmp_path / "empty.csv"
     empty.write_text("smiles,name\n")
@@ -146,7 +146,7 @@ def test_bad_inputs_give_one_line_errors(tmp_path):
 
 
 def test_user_csv_with_some_invalid_rows(tmp_path):
-    from finetune.factory import generate_dataset
+    from finetune.dataset.factory import generate_dataset
 
     csv = tmp_path / "mine.csv"
     csv.write_text("smiles,name\nCC(=O)Oc1ccccc1C(=O)O,aspirin\nC1CC(,broken\nc1ccncc1,pyridine\n")
@@ -160,7 +160,7 @@ def test_user_csv_with_some_invalid_rows(tmp_path):
 def test_ray_executor_without_ray_is_a_clear_error(tmp_path):
     import importlib.util
 
-    from finetune.factory import generate_dataset
+    from finetune.dataset.factory import generate_dataset
 
     if importlib.util.find_spec("ray") is not None:
         pytest.skip("Ray is installed here")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from tests.finetune.test_sft import save_tiny_model, write_config
 
 
@@ -33,14 +33,14 @@ def tiny(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def _config(tmp_path: Path, tiny, **sections):
-    from finetune.config import load_config
+    from finetune.training.config import load_config
 
     model, adapter = tiny
     return load_config(write_config(tmp_path / "c.yaml", model, adapter.parent, **sections))
 
 
 def test_lora_command_arguments(tmp_path, tiny):
-    from finetune.serve_config import vllm_command
+    from finetune.serving.serve_config import vllm_command
 
     cfg = _config(
         tmp_path, tiny, serve={"port": 8123, "max_model_len": 4096, "extra_args": ["--enable-prefix-caching"]}
@@ -67,7 +67,7 @@ def test_lora_command_arguments(tmp_path, tiny):
 
 
 def test_lora_command_follows_the_continual_pointer(tmp_path, tiny):
-    from finetune.serve_config import vllm_command
+    from finetune.serving.serve_config import vllm_command
 
     model, _ = tiny
     cfg = _config(tmp_path, tiny)
@@ -80,7 +80,7 @@ def test_lora_command_follows_the_continual_pointer(tmp_path, tiny):
 
 
 def test_script_runs_vllm_with_the_key_from_the_environment(tmp_path, tiny, monkeypatch):
-    from finetune.serve_config import vllm_command, write_script
+    from finetune.serving.serve_config import vllm_command, write_script
 
     cfg = _config(tmp_path, tiny)
     script = write_script(vllm_command(cfg), tmp_path / "serve.sh")
@@ -107,7 +107,7 @@ def test_script_runs_vllm_with_the_key_from_the_environment(tmp_path, tiny, monk
 
 
 def test_merged_mode_serves_the_quantized_export(tmp_path, tiny):
-    from finetune.serve_config import vllm_command
+    from finetune.serving.serve_config import vllm_command
 
     cfg = _config(tmp_path, tiny, serve={"mode": "merged", "tensor_parallel_size": 2})
     cfg.output_dir = tmp_path / "fresh"
@@ -123,7 +123,7 @@ def test_merged_mode_serves_the_quantized_export(tmp_path, tiny):
 
 
 def test_lora_rank_slots():
-    from finetune.serve_config import lora_rank_slot
+    from finetune.serving.serve_config import lora_rank_slot
 
     assert [lora_rank_slot(r) for r in (1, 8, 9, 64, 65, 512)] == [8, 8, 16, 64, 128, 512]
     with pytest.raises(Ech0Error, match="exceeds"):
@@ -147,8 +147,8 @@ def test_merge_folds_the_adapter_into_the_weights(tmp_path, tiny):
     from peft import PeftModel
     from transformers import AutoModelForCausalLM
 
-    from finetune.config import ModelConfig
-    from finetune.export import merge_adapter
+    from finetune.serving.export import merge_adapter
+    from finetune.training.config import ModelConfig
 
     model, _ = tiny
     adapter = _adapter(tmp_path / "adapter", model, r=4, random_init=True)
@@ -166,7 +166,7 @@ def test_merge_folds_the_adapter_into_the_weights(tmp_path, tiny):
 def test_export_merges_then_needs_llm_compressor_for_4bit(tmp_path, tiny):
     import importlib.util
 
-    from finetune.export import run_export
+    from finetune.serving.export import run_export
 
     if importlib.util.find_spec("llmcompressor") is not None:
         pytest.skip("llm-compressor is installed: the 4-bit export would run for real (GPU hosts)")

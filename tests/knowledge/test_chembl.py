@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from knowledge.http import CacheMissError, HttpClient, RetryPolicy
 from knowledge.resilience import CircuitOpenError, HttpFetchError
 from knowledge.sources.chembl import (

@@ -10,11 +10,11 @@ import uuid
 
 import pytest
 
+from knowledge.common.mol import InvalidStructureError
 from knowledge.compound_db import CompoundDB
-from knowledge.compound_record import Bioactivity, CompoundEntry, RowFailure, entry_from_record
+from knowledge.compound_models import Bioactivity, CompoundEntry, RowFailure, entry_from_record
 from knowledge.compounds import CompoundStore
 from knowledge.data import DRUGCENTRAL_APPROVED
-from knowledge.standardize import InvalidStructureError
 from labs.chemistry.properties import compute_properties
 
 METFORMIN = "XZWYZXLIPXDOLR-UHFFFAOYSA-N"

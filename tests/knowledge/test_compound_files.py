@@ -7,10 +7,10 @@ import itertools
 import pytest
 from rdkit import Chem
 
+from knowledge.common.errors import Ech0Error
 from knowledge.compound_db import CompoundDB
-from knowledge.compound_record import CompoundEntry, RowFailure
+from knowledge.compound_models import CompoundEntry, RowFailure
 from knowledge.data import DRUGCENTRAL_APPROVED
-from knowledge.errors import Ech0Error
 from knowledge.sources.compound_files import import_file, read_compounds, read_sdf
 
 CAFFEINE = "Cn1c(=O)c2c(ncn2C)n(C)c1=O"

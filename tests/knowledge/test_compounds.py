@@ -1,8 +1,8 @@
 import pytest
 
+from knowledge.common.errors import CompoundNotFoundError
 from knowledge.compounds import CompoundStore
 from knowledge.data import DRUGCENTRAL_APPROVED, NPCLASSIFIER_5K
-from knowledge.errors import CompoundNotFoundError
 
 
 @pytest.fixture(scope="module")

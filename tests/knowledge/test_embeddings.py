@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
+from knowledge.common.errors import Ech0Error
 from knowledge.embeddings import SentenceTransformerEmbedder, resolve_model_path
-from knowledge.errors import Ech0Error
 
 SENTENCES = [
     "Metformin lowers hepatic glucose production.",

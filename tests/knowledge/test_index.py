@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from knowledge.errors import IndexMissingError
+from knowledge.common.errors import IndexMissingError
 from knowledge.index.base import IndexPoint, SearchFilters, point_id
 from knowledge.sparse import Bm25Encoder
 
@@ -124,7 +124,7 @@ def test_opening_a_missing_index_names_the_fix(make_index):
 
 
 def test_edge_index_persists_across_reopen_and_checks_its_model(tmp_path):
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
     from knowledge.index.edge import EdgeIndex
 
     index = EdgeIndex(tmp_path / "idx", dim=8, model="m", create=True)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, unquote
 import httpx
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from knowledge.http import CacheMissError, HttpClient, RetryPolicy
 from knowledge.resilience import CircuitOpenError, HttpFetchError
 from knowledge.sources.pubchem import lookup, parse_property_table, pubchem_source_policy

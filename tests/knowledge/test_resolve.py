@@ -1,8 +1,9 @@
 import pytest
 
-from knowledge.compounds import CompoundRecord, CompoundStore
+from knowledge.common.errors import CompoundNotFoundError
+from knowledge.compound_models import CompoundRecord
+from knowledge.compounds import CompoundStore
 from knowledge.data import DRUGCENTRAL_APPROVED, NPCLASSIFIER_5K
-from knowledge.errors import CompoundNotFoundError
 from knowledge.resolve import classify, resolve
 
 
@@ -240,7 +241,7 @@ def test_unknown_everywhere_and_drugbank_ids_explain_themselves(lookup_env):
 
 
 def test_record_keys_of_stored_compounds_resolve_without_network(lookup_env, tmp_path):
-    from knowledge.compound_record import CompoundEntry
+    from knowledge.compound_models import CompoundEntry
 
     store, db, recorder = lookup_env()
     db.upsert(CompoundEntry(source="coconut", source_id="CNP0000001", structure="Oc1ccc(cc1)-c1cc(=O)c2c(O)cc(O)cc2o1"))

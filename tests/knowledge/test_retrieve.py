@@ -2,8 +2,8 @@
 
 import pytest
 
+from knowledge.common.errors import Ech0Error
 from knowledge.corpus import corpus_lookup
-from knowledge.errors import Ech0Error
 from tests.conftest import MINI_CORPUS
 
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from knowledge.errors import Ech0Error
-from knowledge.standardize import InvalidStructureError, cas_numbers, is_cas, standardize
+from knowledge.common.errors import Ech0Error
+from knowledge.common.mol import InvalidStructureError
+from knowledge.standardize import cas_numbers, is_cas, standardize
 
 METFORMIN_KEY = "XZWYZXLIPXDOLR-UHFFFAOYSA-N"
 

@@ -1,7 +1,7 @@
 import pytest
 
+from knowledge.common.mol import InvalidSmilesError, to_mol
 from labs.base import Experiment, list_labs, make_lab
-from labs.chemistry.mol import InvalidSmilesError, to_mol
 from labs.chemistry.properties import compute_properties, lipinski_violations, list_properties
 from labs.runner import LabRunner
 from labs.store import ExperimentStore
@@ -57,7 +57,7 @@ def test_runner_records_and_reuses_experiments(tmp_path):
 def test_registry_lists_chemistry_and_rejects_unknown_labs():
     assert "chemistry" in list_labs()
     assert "properties" in make_lab("chemistry").operations()
-    from knowledge.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
 
     with pytest.raises(Ech0Error, match="unknown lab"):
         make_lab("alchemy")

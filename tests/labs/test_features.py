@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
+from knowledge.common.mol import to_mol
 from labs.chemistry.features import descriptor_names, featurize, get_featurizer, list_featurizers, np_likeness
-from labs.chemistry.mol import to_mol
 
 ASPIRIN = to_mol("CC(=O)Oc1ccccc1C(=O)O")
 

@@ -3,9 +3,9 @@ import sys
 import numpy as np
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
+from knowledge.common.mol import to_mol
 from labs.chemistry.features import featurize, get_featurizer
-from labs.chemistry.mol import to_mol
 from labs.feature_cache import FeatureCache
 from labs.featurize import featurize_batch
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.runner import LabRunner
 from labs.store import ExperimentStore
 

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.base import LabContext
 from labs.export import export_bundle
 from labs.orchestrator import Orchestrator

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.jobs import JobStore
 from labs.orchestrator import Orchestrator
 from labs.runner import LabRunner

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.base import LabContext
 from labs.models.registry import ModelRegistry
 from labs.pharmacology.endpoints import endpoint

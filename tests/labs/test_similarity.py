@@ -2,7 +2,7 @@ import pytest
 from rdkit import DataStructs
 from rdkit.Chem import rdFingerprintGenerator
 
-from labs.chemistry.mol import InvalidSmilesError, to_mol
+from knowledge.common.mol import InvalidSmilesError, to_mol
 from labs.chemistry.similarity import SimilarityIndex
 
 LIBRARY = [

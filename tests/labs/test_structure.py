@@ -2,9 +2,9 @@
 
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
+from knowledge.common.mol import InvalidSmilesError, to_mol
 from labs.chemistry import structure
-from labs.chemistry.mol import InvalidSmilesError, to_mol
 
 
 @pytest.mark.parametrize(

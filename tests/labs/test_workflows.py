@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.base import LabContext, register_lab
 from labs.orchestrator import Orchestrator
 from labs.runner import LabRunner

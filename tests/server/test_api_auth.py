@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from pyrate_limiter import AbstractClock
 
+from server.api.middleware import RateLimiter
 from tests.server.conftest import bearer, make_app
 
 
@@ -77,6 +79,27 @@ def test_rate_limit_per_key_gives_429_with_retry_after(runtime):
         _error(response, 429, "rate_limit_exceeded")
         assert 1 <= int(response.headers["retry-after"]) <= 20
         assert client.get("/v1/models", headers=bearer(other)).status_code == 200  # per key
+
+
+class _ManualClock(AbstractClock):
+    def __init__(self) -> None:
+        self.ms = 5_000_000
+
+    def now(self) -> int:
+        return self.ms
+
+
+def test_rate_limiter_refills_one_request_per_interval():
+    clock = _ManualClock()
+    limiter = RateLimiter(3, clock=clock)
+    assert [limiter.take(1) for _ in range(3)] == [0.0, 0.0, 0.0]  # a full bucket allows a burst
+    assert limiter.take(1) == pytest.approx(20.0) and limiter.take(2) == 0.0
+    clock.ms += 19_000
+    assert limiter.take(1) == pytest.approx(1.0)
+    clock.ms += 1_000
+    assert limiter.take(1) == 0.0 and limiter.take(1) == pytest.approx(20.0)
+    clock.ms += 600_000  # a long idle refills to the burst, not beyond it
+    assert [limiter.take(1) for _ in range(4)][-1] > 0
 
 
 def test_oversized_bodies_get_413(runtime):

@@ -140,16 +140,16 @@ def test_openai_client_gets_a_cited_answer_streaming_and_not(live_url, tokens):
 def test_a_client_leaving_mid_stream_does_not_stop_the_run(live_url, tokens, runtime, monkeypatch):
     import time
 
-    from server import research
+    from agents.research import Research
     from server.api import chat
 
-    real = research.ask
+    real = Research.ask
 
-    def slow_ask(rt, request, run_id=None):  # longer than the wait before the stream starts
+    def slow_ask(research, request, run_id=None):  # longer than the wait before the stream starts
         time.sleep(chat.FIRST_BYTES_WAIT_S + 0.5)
-        return real(rt, request, run_id)
+        return real(research, request, run_id)
 
-    monkeypatch.setattr(research, "ask", slow_ask)
+    monkeypatch.setattr(Research, "ask", slow_ask)
     body = {
         "model": "ech0",
         "messages": [{"role": "user", "content": "How many rings are in c1ccccc1?"}],

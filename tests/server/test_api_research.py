@@ -9,7 +9,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from server import research
+from agents.research import Research
 from tests.server.conftest import bearer, make_app
 
 
@@ -88,16 +88,16 @@ def test_bad_job_requests(client, tokens):
 
 @pytest.fixture
 def blocking_ask(monkeypatch):
-    """research.ask held until released, to catch jobs while they wait and run."""
+    """Research.ask held until released, to catch jobs while they wait and run."""
     release, started = threading.Event(), threading.Event()
-    real = research.ask
+    real = Research.ask
 
-    def ask(runtime, request, run_id=None):
+    def ask(research, request, run_id=None, context=None):
         started.set()
         release.wait(30)
-        return real(runtime, request, run_id)
+        return real(research, request, run_id, context)
 
-    monkeypatch.setattr(research, "ask", ask)
+    monkeypatch.setattr(Research, "ask", ask)
     yield started, release
     release.set()
 
@@ -124,7 +124,7 @@ def test_cancel_queued_and_running_jobs_and_a_full_queue(runtime, blocking_ask):
             assert job["status"] == "cancelled" and job["result"] is None  # a late result is discarded
         again = client.post(f"/v1/research/{running}/cancel", headers=bearer(token))
         assert again.status_code == 409 and "already cancelled" in again.json()["error"]["message"]
-        if hasattr(research, "resume"):  # a job cancelled before it ran starts afresh; one cancelled mid-run resumes
+        if hasattr(Research, "resume"):  # a job cancelled before it ran starts afresh; one cancelled mid-run resumes
             for job_id in (queued, running):
                 assert client.post(f"/v1/research/{job_id}/resume", headers=bearer(token)).status_code == 202
                 job = _wait(client, token, job_id)
@@ -182,3 +182,17 @@ def test_a_chat_run_waiting_for_approval_is_followed_up_as_a_job(client, tokens)
     assert rejected.status_code == 202
     job = _wait(client, tokens["run"], chat["run_id"])
     assert job["status"] == "done" and job["request"] == "Train a clintox model"
+
+
+def test_a_job_carries_its_own_run_configuration(client, tokens):
+    run, read = bearer(tokens["run"]), bearer(tokens["read"])
+    body = {"request": "metformin", "context": {"approval": "always"}}
+    job_id = client.post("/v1/research", json=body, headers=run).json()["id"]
+    job = _wait(client, tokens["read"], job_id, statuses=("awaiting_approval", "done", "failed"))
+    assert job["status"] == "awaiting_approval"  # under 'always' even a literature search waits for a person
+    plain = client.post("/v1/research", json={"request": "metformin"}, headers=run).json()["id"]
+    assert _wait(client, tokens["read"], plain)["status"] == "done"  # the next job is back on the defaults
+    bad = client.post("/v1/research", json={"request": "metformin", "context": {"approval": "sometimes"}}, headers=read)
+    assert bad.status_code in (403, 422)
+    bad = client.post("/v1/research", json={"request": "metformin", "context": {"approval": "sometimes"}}, headers=run)
+    assert bad.status_code == 422

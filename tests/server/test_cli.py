@@ -86,12 +86,21 @@ def test_index_build_if_absent_is_quick_when_complete(env, capsys):
         (["ask", "compute the logP of foobarin"], "unknown compound 'foobarin'"),
         (["index", "search", "  "], "empty literature query"),
         (["runs", "show", "nope"], "no run 'nope'"),
+        (["ask", "metformin", "--approval", "sometimes"], "--approval 'sometimes': use expensive, never or always"),
     ],
 )
 def test_bad_input_gets_one_line_error(env, capsys, argv, needle):
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert needle in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_ask_carries_the_run_configuration(env, capsys):
+    assert main(["ask", "How many rings are in c1ccc2ccccc2c1?", "--approval", "always", "--json"]) == 0
+    waiting = _json(capsys)
+    assert waiting["status"] == "awaiting_approval" and waiting["pending"][0]["step"]["tool"] == "structure_question"
+    assert main(["ask", "How many rings are in c1ccc2ccccc2c1?", "--json"]) == 0
+    assert _json(capsys)["answer"] == 2  # without the option: the defaults, no waiting
 
 
 @pytest.mark.parametrize("argv", [["index", "search", "metformin"], ["ask", "What is known about metformin?"]])
@@ -154,6 +163,23 @@ def test_eval_retrieval_contract(env, capsys):
     # The same queries against a corpus file given on the command line: indexed once, then reused.
     assert main([*args, "--corpus", str(DATA / "scifact_mini.jsonl"), "--mode", "dense", "--json"]) == 0
     assert _json(capsys)["ndcg@10"] == out["by_mode"]["dense"]["ndcg@10"]
+
+
+def test_eval_relevance_calibration(env, capsys):
+    from tests.conftest import DATA
+
+    args = ["eval", "relevance", str(DATA / "mini_queries.jsonl"), str(DATA / "mini_qrels.tsv"), "--depth", "10"]
+    assert main(args) == 0
+    head, relevant_q, unjudged_q, *rows = capsys.readouterr().out.strip().splitlines()
+    assert head.startswith("11 queries; relevant docs in top 10: ")
+    n_relevant, n_unjudged = (int(part.rsplit(" ", 1)[1]) for part in head.split("; ")[1:])
+    assert 0 < n_relevant <= 11 and n_relevant + n_unjudged <= 110
+    assert relevant_q.startswith("relevant score quantiles 5/10/25/50%: [")
+    assert unjudged_q.startswith("unjudged score quantiles 50/75/90/95%: [")
+    table = [json.loads(row) for row in rows]
+    assert [row["threshold"] for row in table] == [round(0.2 + 0.05 * i, 2) for i in range(11)]
+    kept = [row["relevant_kept"] for row in table]
+    assert kept == sorted(kept, reverse=True) and all(0 <= k <= 1 for k in kept)
 
 
 def test_lab_list_and_run(env, capsys):

@@ -91,8 +91,6 @@ def test_lineage_links_each_citation_to_the_step_that_produced_it():
 def test_schedules_evals_and_compound_pages(client, tokens, runtime):
     from evals.harness import SuiteContext, run_suite
     from evals.suites import DEV_SUITES
-    from server.research import ask
-
     run = bearer(tokens["run"])
     body = {"name": "dash", "program": "Metformin", "every": "1h", "questions": ["What is the logP of metformin?"]}
     assert client.post("/v1/schedules", json=body, headers=run).status_code == 201
@@ -113,7 +111,7 @@ def test_schedules_evals_and_compound_pages(client, tokens, runtime):
     cases = DEV_SUITES["chemqa"].read_text().splitlines()[:3]
     path = runtime.settings.data_dir.parent / f"chemqa-{time.time_ns()}.jsonl"
     path.write_text("\n".join(cases) + "\n")
-    ctx = SuiteContext(ask=lambda r: ask(runtime, r))
+    ctx = SuiteContext(ask=lambda r: runtime.research.ask(r))
     earlier, result = run_suite("chemqa", path, evals_root, ctx), run_suite("chemqa", path, evals_root, ctx)
     try:
         listing = client.get("/dashboard/evals").text

@@ -2,21 +2,20 @@
 
 import json
 
+from finetune.feedback import export_feedback
 from server.cli import main
-from server.feedback_flywheel import export_feedback
 from server.feedback_store import FeedbackStore
-from server.research import ask
 
 
 def test_feedback_becomes_eval_cases_and_training_examples(runtime, tmp_path):
-    good = ask(runtime, "How many rings are in c1ccc2ccccc2c1?")
-    wrong = ask(runtime, "How many carbon atoms are in CCO?")
-    corrected = ask(runtime, "What is the molecular formula of CCO?")
+    good = runtime.research.ask("How many rings are in c1ccc2ccccc2c1?")
+    wrong = runtime.research.ask("How many carbon atoms are in CCO?")
+    corrected = runtime.research.ask("What is the molecular formula of CCO?")
     store = FeedbackStore(runtime.settings.db_url)
     store.add(good["run_id"], rating=1)
     store.add(wrong["run_id"], rating=-1)
     store.add(corrected["run_id"], rating=0, correction="C2H6O")
-    counts = export_feedback(store, runtime.runs, tmp_path / "flywheel")
+    counts = export_feedback(store.list(limit=1_000_000), runtime.runs.get_run, tmp_path / "flywheel")
     assert counts == {"eval_cases": 2, "train_examples": 2}
     cases = [json.loads(line) for line in (tmp_path / "flywheel" / "eval_cases.jsonl").read_text().splitlines()]
     assert {"question": "What is the molecular formula of CCO?", "answer": "C2H6O"}.items() <= cases[0].items()
@@ -30,7 +29,7 @@ def test_feedback_cli_checks_the_run_and_the_rating(runtime, monkeypatch, capsys
     monkeypatch.setenv("ECH0_DATA_DIR", str(runtime.settings.data_dir))
     monkeypatch.setenv("ECH0_DATABASE_URL", runtime.settings.db_url)
     monkeypatch.setenv("ECH0_KNOWLEDGE__CORPUS_PATH", str(runtime.settings.knowledge.corpus_path))
-    run = ask(runtime, "How many rings are in C1CC1?")
+    run = runtime.research.ask("How many rings are in C1CC1?")
     assert main(["feedback", run["run_id"], "--rating", "1", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["rating"] == 1
     assert main(["feedback", "no-such-run", "--rating", "1"]) == 1

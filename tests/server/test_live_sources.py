@@ -4,8 +4,6 @@ import httpx
 import pytest
 
 from server.cli import main
-from server.indexing import add_documents, fetch_documents
-from server.research import ask
 from server.settings import Settings
 from server.wiring import build_runtime, make_http_client
 from tests.conftest import DATA
@@ -34,10 +32,10 @@ def test_pubmed_abstracts_become_cited_evidence(fresh_runtime):
         return _eutils(request)
 
     with make_http_client(fresh_runtime.settings, transport=httpx.MockTransport(handler)) as http:
-        result = fetch_documents(fresh_runtime, "pubmed", "metformin", 3, http)
+        result = fresh_runtime.fetch_documents("pubmed", "metformin", 3, http)
     assert [d.doc_id for d in result.documents] == ["31000001", "31000002"]
     assert [f.doc_id for f in result.failures] == ["31000003"]  # asked for, not returned: reported, not lost
-    report = add_documents(fresh_runtime, result.documents)
+    report = fresh_runtime.add_documents(result.documents)
     assert report.embedded == report.chunks > 0
 
     hits = fresh_runtime.retriever.search(
@@ -45,7 +43,7 @@ def test_pubmed_abstracts_become_cited_evidence(fresh_runtime):
     )
     assert hits.passages and hits.passages[0].year and hits.passages[0].journal
 
-    answer = ask(fresh_runtime, "What is known about the pharmacokinetics of metformin in the elderly?")
+    answer = fresh_runtime.research.ask("What is known about the pharmacokinetics of metformin in the elderly?")
     documents = [c for c in answer["citations"] if c["kind"] == "document"]
     assert documents and all(c["id"].startswith("pubmed:") for c in documents)
     assert "PMID 3100000" in answer["report_markdown"]
@@ -55,7 +53,7 @@ def test_pubmed_abstracts_become_cited_evidence(fresh_runtime):
         update={"data": fresh_runtime.settings.data.model_copy(update={"mode": "offline"})}
     )
     with make_http_client(offline, transport=httpx.MockTransport(lambda r: pytest.fail("network used"))) as http:
-        again = fetch_documents(fresh_runtime, "pubmed", "metformin", 3, http)
+        again = fresh_runtime.fetch_documents("pubmed", "metformin", 3, http)
     assert [d.doc_id for d in again.documents] == ["31000001", "31000002"] and len(calls) == 2
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from knowledge.sources.files import FieldMapping, load_documents
 
 from .conftest import DATA

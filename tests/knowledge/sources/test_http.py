@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from knowledge.http import CacheMissError, HttpClient
 from knowledge.resilience import CircuitOpenError, HttpFetchError, RateLimiter, SourcePolicy, retry_after_seconds
 

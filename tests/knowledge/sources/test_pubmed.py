@@ -8,7 +8,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from knowledge.http import CacheMissError
 from knowledge.sources.pubmed import (
     PubMedConfig,

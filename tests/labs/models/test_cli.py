@@ -5,7 +5,7 @@ import json
 import pytest
 import typer
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from server.commands.models import app
 
 from .conftest import BBBP, ESOL

@@ -3,7 +3,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.models.data import load_dataset
 
 from .conftest import ESOL

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.models.predict import predict_smiles
 from labs.models.registry import ModelRegistry, parse_ref
 

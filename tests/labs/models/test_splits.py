@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from rdkit import Chem
 
-from knowledge.errors import Ech0Error
+from knowledge.common.errors import Ech0Error
 from labs.models.splits import make_split, scaffold_groups, scaffold_smiles
 
 

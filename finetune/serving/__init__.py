@@ -1,0 +1,1 @@
+"""Serving the student: merge and quantize for export, and the `vllm serve` command line."""

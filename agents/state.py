@@ -98,10 +98,11 @@ class RunOptions(TypedDict):
 
 
 class ResearchInput(TypedDict):
-    """What a run starts from (Studio's input form)."""
+    """What a run starts from (Studio's input form): the request, and the run id when the caller names the run
+    (the CLI and the API do); without one the plan node names the run after its LangGraph thread."""
 
-    run_id: str
     request: str
+    run_id: NotRequired[str]
 
 
 class ResearchState(TypedDict, total=False):

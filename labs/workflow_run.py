@@ -53,6 +53,20 @@ class WorkflowRun(BaseModel):
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     finished_at: datetime | None = None
 
+    def incomplete(self) -> str | None:
+        """None when every node succeeded; otherwise one line naming the nodes that did not complete and why."""
+        if self.status == "succeeded":
+            return None
+        failed = [
+            f"{n.node} failed: {' '.join(n.failure.message.split()) if n.failure else 'no result'}"
+            for n in self.nodes.values()
+            if n.status == "failed"
+        ]
+        skipped = [n.node for n in self.nodes.values() if n.status == "skipped"]
+        if skipped:
+            failed.append(f"skipped because of it: {', '.join(skipped)}")
+        return f"workflow {self.workflow} ({self.run_id}) ended {self.status}: {'; '.join(failed)}"
+
 
 class _Active:
     """One run in progress: its record, and the job of each node that is running."""
@@ -107,6 +121,21 @@ def run_batch(
         "n": len(input_sets),
         "n_errors": len(errors),
     }
+
+
+def batch_incomplete(batch: dict[str, Any]) -> str | None:
+    """None when every input set ran to `succeeded`; otherwise one line counting those that did not."""
+    invalid = [str(e["row"]) for e in batch["errors"]]
+    unfinished = [f"{r['row']} {r['status']}" for r in batch["runs"] if r["status"] != "succeeded"]
+    if not invalid and not unfinished:
+        return None
+    parts = ([f"invalid rows {', '.join(invalid)}"] if invalid else []) + (
+        [f"rows {', '.join(unfinished)}"] if unfinished else []
+    )
+    return (
+        f"workflow {batch['workflow']}: {len(invalid) + len(unfinished)} of {batch['n']} input sets did not "
+        f"complete ({'; '.join(parts)}): see each row's status and errors"
+    )
 
 
 def rank(spec: WorkflowSpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

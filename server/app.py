@@ -3,6 +3,10 @@
 `factory()` builds the settings itself (environment, ech0.toml), for `uvicorn --factory server.app:factory`,
 which is how `ech0 serve` starts one or several worker processes.
 
+Start-up (server.preload, on by default): each process loads the embedding model, the literature index and the
+compound store in the background; /healthz answers 503 `starting` until they are loaded (then `ok`, with any
+part that could not load under `problems`), and other requests wait for them instead of loading them again.
+
 Serving at scale (`ech0 serve --workers N`, or ECH0_SERVER__WORKERS):
 - Every worker builds its own runtime from the same settings. What they share lives in the database: API
   keys, research jobs, feedback, runs and experiments. SQLite (the default, in DATA_DIR) serves one host; for
@@ -50,6 +54,7 @@ from server.feedback_store import FeedbackStore
 from server.jobs import JobManager, JobStore
 from server.keys import KeyStore
 from server.settings import Settings, current_settings
+from server.warmup import Warmup, WarmupGate
 from server.wiring import Runtime, build_runtime
 
 DESCRIPTION = (
@@ -67,6 +72,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if server.preload:  # /healthz says `starting` until the model, index and compounds are loaded
+            app.state.warmup = Warmup(runtime)
+            app.state.warmup.start()
         if server.run_loops:
             app.state.scheduler = start_scheduler(settings, runtime)
         try:
@@ -92,6 +100,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.loops = LoopStore(settings.db_url)
     app.state.loop_runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ech0-loop")
     app.state.scheduler = None  # the discovery-loop scheduler, while the app runs it (server.run_loops)
+    app.state.warmup = None  # the runtime's warm-up, while `server.preload` has it load in the background
 
     install_error_handlers(app)
     if not server.public_docs:
@@ -105,6 +114,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.include_router(module.router)
 
     # Added last = outermost: metrics see every response, 413s included; CORS answers preflights first.
+    if server.preload:
+        app.add_middleware(WarmupGate)
     app.add_middleware(BodyLimitMiddleware, max_bytes=server.max_request_bytes)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     if server.cors_origins:

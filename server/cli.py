@@ -27,7 +27,7 @@ from server.commands import (
     runs,
     serve,
 )
-from server.commands.common import console, open_runtime, print_json
+from server.commands.common import console, loading, open_runtime, print_json
 
 app = typer.Typer(
     name="ech0",
@@ -86,7 +86,7 @@ def ask(
         return
     if request is None:
         raise Ech0Error('no request: ech0 ask "QUESTION" or ech0 ask --batch IN.jsonl --out OUT.jsonl')
-    with open_runtime() as rt:
+    with open_runtime() as rt, loading("researching (a first request loads the models: up to a minute)", plain=False):
         result = _ask_with_progress(rt, request, context) if stream else rt.research.ask(request, context=context)
     if as_json:
         print_json(result)

@@ -63,6 +63,11 @@ class ServerSettings(BaseModel):
         description="run the discovery-loop scheduler inside the server (APScheduler); with several workers or "
         "hosts, set it false and run `ech0 loop daemon` once instead",
     )
+    preload: bool = Field(
+        True,
+        description="load the embedding model, the literature index and the compound store when the server starts "
+        "(in the background: /healthz answers 503 `starting` until they are loaded, other requests wait for them)",
+    )
 
 
 class KnowledgeSettings(BaseModel):

@@ -19,7 +19,11 @@ def draw(plot: Plot, out_dir: Path) -> Path:
 
     fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=100)
     try:
-        if plot.kind == "bar":
+        if plot.kind == "bar" and not any(plot.y):  # e.g. no problems found: say it, do not draw an empty axis
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "none found: every count is 0", ha="center", va="center", transform=ax.transAxes,
+                    fontsize=12, color="#555")  # fmt: skip
+        elif plot.kind == "bar":
             ax.bar([str(x) for x in plot.x], plot.y, color="#3b6ea5")
             ax.tick_params(axis="x", labelrotation=30 if len(plot.x) > 4 else 0, labelsize=8)
         elif plot.kind == "hist":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from finetune.dataset.schema import SPLITS, GenerationReport
+import yaml
+
+from finetune.dataset.schema import PARQUET_FEATURES, SPLITS, GenerationReport
 from finetune.dataset.sources import SOURCE_INFO
 from finetune.tasks.templates import TASKS
 
@@ -16,20 +18,55 @@ def _size_category(n: int) -> str:
     return "1M<n<10M" if n < 10_000_000 else "n>10M"
 
 
+def yaml_features(features: dict[str, Any]) -> list[dict[str, Any]]:
+    """Features in the dataset card's `dataset_info.features` form (`datasets`' YAML list: name + dtype/list/struct)."""
+    return [{"name": name, **_yaml_type(feature)} for name, feature in features.items()]
+
+
+def _yaml_type(feature: Any) -> dict[str, Any]:
+    if isinstance(feature, list):
+        item = feature[0]
+        return {"list": yaml_features(item) if "_type" not in item else _yaml_type(item)["dtype"]}
+    if feature.get("_type") == "Value":
+        return {"dtype": feature["dtype"]}
+    return {"struct": yaml_features(feature)}
+
+
+def _licence(sources: list[str]) -> str:
+    # DrugCentral is CC BY-SA 4.0: a data set derived from it carries the same licence; a user's CSV has its own.
+    return "cc-by-sa-4.0" if "drugcentral" in sources else "mit" if "input" not in sources else "other"
+
+
+def card_metadata(report: GenerationReport, sources: list[str]) -> dict[str, Any]:
+    """The YAML header of the card: Hub metadata, the Parquet files of each split and their declared features."""
+    return {
+        "pretty_name": "ECH0 verified chemistry instructions",
+        "license": _licence(sources),
+        "language": ["en"],
+        "task_categories": ["text-generation", "question-answering"],
+        "tags": ["chemistry", "drug-discovery", "instruction-tuning", "tool-use", "rdkit"],
+        "size_categories": [_size_category(report.examples)],
+        "configs": [
+            {
+                "config_name": "default",
+                "data_files": [{"split": s, "path": f"{s}.parquet"} for s in SPLITS],
+            }
+        ],
+        "dataset_info": {
+            "config_name": "default",
+            "features": yaml_features(PARQUET_FEATURES),
+            "splits": [
+                {"name": s, "num_bytes": report.split_bytes.get(s, 0), "num_examples": report.splits.get(s, 0)}
+                for s in SPLITS
+            ],
+            "dataset_size": sum(report.split_bytes.get(s, 0) for s in SPLITS),
+        },
+    }
+
+
 def render_card(report: GenerationReport, sources: list[str], qa: dict[str, Any] | None = None) -> str:
-    # DrugCentral is CC BY-SA 4.0: a data set derived from it carries the same licence.
-    licence = "cc-by-sa-4.0" if "drugcentral" in sources else "mit" if "input" not in sources else "other"
-    front = [
-        "---",
-        f"license: {licence}",
-        "language:\n- en",
-        "task_categories:\n- text-generation\n- question-answering",
-        "tags:\n- chemistry\n- drug-discovery\n- instruction-tuning\n- tool-use\n- rdkit",
-        f"size_categories:\n- {_size_category(report.examples)}",
-        "configs:\n- config_name: default\n  data_files:",
-        *[f"  - split: {s}\n    path: {s}.parquet" for s in SPLITS],
-        "---",
-    ]
+    header = yaml.safe_dump(card_metadata(report, sources), sort_keys=False, allow_unicode=True, width=1000)
+    front = ["---", header.rstrip("\n"), "---"]
     lines = [
         "# ECH0 verified chemistry instructions",
         "",
@@ -101,9 +138,22 @@ def render_card(report: GenerationReport, sources: list[str], qa: dict[str, Any]
         "- `task`, `category`, `template_id` (question × answer phrasing), `generator` (template, rule, llm, "
         "synthetic).",
         "- `compound` / `partner`: canonical SMILES, name, source ids (`drugcentral`, `npclassifier`, `esol`, "
-        "`bbbp` row or id; `analogue_of`, `derived_from` for RDKit-made molecules).",
+        "`bbbp`, `input` row or id; `drugbank`, `cas`, `inchikey`; `analogue_of`, `derived_from` for RDKit-made "
+        "molecules). In the Parquet files `ids` has one field per namespace, null where unset.",
         "- `inputs`: question inputs needed to recompute the facts; `facts`: every value the answer states, "
-        "by name (Parquet stores both as JSON text).",
+        "by name. The JSONL lines hold both as objects; the Parquet files as lists of `{name, value}` with the "
+        "value as JSON text, since values mix numbers, strings, booleans and lists.",
+        "",
+        "## Loading",
+        "",
+        "```python",
+        "import json",
+        "from datasets import load_dataset",
+        "",
+        'ds = load_dataset("path/or/repo")  # the Parquet files, with the features declared above',
+        'facts = {f["name"]: json.loads(f["value"]) for f in ds["train"][0]["facts"]}',
+        'raw = load_dataset("json", data_files={s: f"{s}.jsonl" for s in ("train", "validation", "test")})',
+        "```",
         "",
     ]
     return "\n".join(front + [""] + lines)

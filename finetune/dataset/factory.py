@@ -31,7 +31,7 @@ from finetune.quality.dedup import NearDuplicateFilter
 from finetune.tasks.templates import list_tasks
 from knowledge.common.errors import Ech0Error
 
-FACTORY_VERSION = "1"
+FACTORY_VERSION = "2"  # 2: typed Parquet layout with HF features; a folder written by 1 is regenerated
 CHUNK_SIZE = 16  # compounds per task: fixed (never derived from the worker count) so output is the same for any pool
 INFO_FILE = "dataset_info.json"
 Executor = Literal["local", "ray"]
@@ -234,6 +234,7 @@ def _assemble(out_dir: Path, parts_dir: Path, n_chunks: int, origin: str) -> Gen
         analogues_rejected=totals["analogues_rejected"],
         llm_rejected=totals["llm_rejected"],
         splits={s: writer.counts[s] for s in SPLITS},
+        split_bytes={s: writer.nbytes[s] for s in SPLITS},
         per_task=dict(sorted(per_task.items())),
         per_category=dict(sorted(per_category.items())),
         per_generator=dict(sorted(per_generator.items())),

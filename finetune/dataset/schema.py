@@ -22,12 +22,29 @@ class Message(BaseModel):
     tool_call_id: str | None = Field(None, description="for role=tool: the plan step id it answers")
 
 
+# Every namespace a compound id can come from: the shipped sets and a user CSV ('input', row numbers), the ids
+# DrugCentral carries, and the parents of RDKit-made molecules. The Parquet files give each its own column.
+ID_NAMESPACES: tuple[str, ...] = (
+    "drugcentral",
+    "npclassifier",
+    "esol",
+    "bbbp",
+    "input",
+    "drugbank",
+    "cas",
+    "inchikey",
+    "analogue_of",
+    "derived_from",
+)
+
+
 class CompoundRef(BaseModel):
     smiles: str = Field(description="canonical RDKit SMILES")
+    name: str | None = Field(None, description="the source's name, where it has one")
     ids: dict[str, str] = Field(
         default_factory=dict,
-        description="source ids: 'drugcentral', 'npclassifier', 'esol', 'bbbp' (row numbers or ids), "
-        "'drugbank', 'cas', 'inchikey'; 'analogue_of' for RDKit-made analogues",
+        description="source ids: 'drugcentral', 'npclassifier', 'esol', 'bbbp', 'input' (row numbers or ids), "
+        "'drugbank', 'cas', 'inchikey'; 'analogue_of' / 'derived_from' for RDKit-made molecules (ID_NAMESPACES)",
     )
 
 
@@ -48,6 +65,26 @@ class Example(BaseModel):
     split: Split | None = None
 
 
+_STRING = {"dtype": "string", "_type": "Value"}
+_COMPOUND = {"smiles": _STRING, "name": _STRING, "ids": dict.fromkeys(ID_NAMESPACES, _STRING)}
+# A mapping of mixed-type values (numbers, strings, booleans, lists) as (name, JSON text of the value) pairs.
+_NAMED_JSON = [{"name": _STRING, "value": _STRING}]
+# The Hugging Face `datasets` features of the Parquet files, in the serialised form `Features.from_dict` reads (a
+# one-element list is a list of that struct): every `datasets` version since 2.x reads it the same way.
+PARQUET_FEATURES: dict[str, Any] = {
+    "messages": [{"role": _STRING, "content": _STRING, "name": _STRING, "tool_call_id": _STRING}],
+    "task": _STRING,
+    "category": _STRING,
+    "template_id": _STRING,
+    "generator": _STRING,
+    "split": _STRING,
+    "compound": _COMPOUND,
+    "partner": _COMPOUND,
+    "inputs": _NAMED_JSON,
+    "facts": _NAMED_JSON,
+}
+
+
 class GenerationReport(BaseModel):
     """What `generate_dataset` made; `--json` prints this object."""
 
@@ -66,6 +103,9 @@ class GenerationReport(BaseModel):
     analogues_rejected: int
     llm_rejected: int = Field(description="paraphrases dropped because a stated number did not match the facts")
     splits: dict[str, int]
+    split_bytes: dict[str, int] = Field(
+        default_factory=dict, description="in-memory Arrow size of each split's Parquet rows (the card's num_bytes)"
+    )
     per_task: dict[str, int]
     per_category: dict[str, int]
     per_generator: dict[str, int]

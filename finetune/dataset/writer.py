@@ -1,5 +1,8 @@
 """HF-style data set files: `{train,validation,test}.jsonl` and `.parquet`, streamed to temporary files and renamed
-into place only by `commit()`, so an interrupted run never leaves a split looking complete."""
+into place only by `commit()`, so an interrupted run never leaves a split looking complete.
+
+The JSONL lines are the examples as made (what `ech0 data check` verifies); the Parquet rows carry the same data in
+the typed layout of `schema.PARQUET_FEATURES`, which `datasets.load_dataset` reads back as declared."""
 
 from __future__ import annotations
 
@@ -13,31 +16,45 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from finetune.dataset.atomic import disk_error, temp_beside
-from finetune.dataset.schema import SPLITS
+from finetune.dataset.schema import ID_NAMESPACES, PARQUET_FEATURES, SPLITS
 
-_MESSAGE = pa.struct(
-    [("role", pa.string()), ("content", pa.string()), ("name", pa.string()), ("tool_call_id", pa.string())]
-)
-_COMPOUND = pa.struct([("smiles", pa.string()), ("name", pa.string()), ("ids", pa.map_(pa.string(), pa.string()))])
-# facts and inputs hold values of mixed types (numbers, strings, lists): Parquet stores them as JSON text.
+_ARROW_VALUES = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}
+
+
+def arrow_type(feature: Any) -> pa.DataType:
+    """The Arrow type `datasets` gives a serialised feature: a Value, a one-element list (a list of it) or a struct."""
+    if isinstance(feature, list):
+        return pa.list_(arrow_type(feature[0]))
+    if feature.get("_type") == "Value":
+        return _ARROW_VALUES[feature["dtype"]]
+    return pa.struct([(name, arrow_type(sub)) for name, sub in feature.items()])
+
+
+# The features ride in the schema metadata under "huggingface", as `datasets` writes them, so that
+# `datasets.load_dataset` reads the declared types back exactly.
 SCHEMA = pa.schema(
-    [
-        ("messages", pa.list_(_MESSAGE)),
-        ("task", pa.string()),
-        ("category", pa.string()),
-        ("template_id", pa.string()),
-        ("generator", pa.string()),
-        ("split", pa.string()),
-        ("compound", _COMPOUND),
-        ("partner", _COMPOUND),
-        ("inputs", pa.string()),
-        ("facts", pa.string()),
-    ]
+    [(name, arrow_type(feature)) for name, feature in PARQUET_FEATURES.items()],
+    metadata={"huggingface": json.dumps({"info": {"features": PARQUET_FEATURES}})},
 )
 _BATCH = 20_000
 
 
+def _compound(ref: dict[str, Any] | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    ids = ref.get("ids") or {}
+    unknown = set(ids) - set(ID_NAMESPACES)
+    if unknown:  # a new source must be declared in schema.ID_NAMESPACES before its ids can be written
+        raise ValueError(f"compound id namespaces {sorted(unknown)} are not declared in ID_NAMESPACES")
+    return {"smiles": ref["smiles"], "name": ref.get("name"), "ids": {ns: ids.get(ns) for ns in ID_NAMESPACES}}
+
+
+def _named_json(values: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"name": name, "value": json.dumps(value, ensure_ascii=False)} for name, value in values.items()]
+
+
 def parquet_row(example: dict[str, Any]) -> dict[str, Any]:
+    """An example as a row of SCHEMA; `example_from_parquet_row` gives it back."""
     messages = [
         {"role": m["role"], "content": m["content"], "name": m.get("name"), "tool_call_id": m.get("tool_call_id")}
         for m in example["messages"]
@@ -49,10 +66,36 @@ def parquet_row(example: dict[str, Any]) -> dict[str, Any]:
         "template_id": example["template_id"],
         "generator": example["generator"],
         "split": example["split"],
-        "compound": example["compound"],
-        "partner": example.get("partner"),
-        "inputs": json.dumps(example.get("inputs") or {}, ensure_ascii=False),
-        "facts": json.dumps(example["facts"], ensure_ascii=False),
+        "compound": _compound(example["compound"]),
+        "partner": _compound(example.get("partner")),
+        "inputs": _named_json(example.get("inputs") or {}),
+        "facts": _named_json(example["facts"]),
+    }
+
+
+def _compound_from_row(ref: dict[str, Any] | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    out: dict[str, Any] = {"smiles": ref["smiles"], "ids": {k: v for k, v in ref["ids"].items() if v is not None}}
+    if ref.get("name") is not None:
+        out["name"] = ref["name"]
+    return out
+
+
+def example_from_parquet_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A Parquet row (from pyarrow or `datasets`) in the shape of its JSONL line: unset ids, names and message
+    fields dropped, fact and input values decoded from their JSON text."""
+    return {
+        "messages": [{k: v for k, v in m.items() if v is not None} for m in row["messages"]],
+        "task": row["task"],
+        "category": row["category"],
+        "template_id": row["template_id"],
+        "generator": row["generator"],
+        "compound": _compound_from_row(row["compound"]),
+        "partner": _compound_from_row(row["partner"]),
+        "inputs": {item["name"]: json.loads(item["value"]) for item in row["inputs"]},
+        "facts": {item["name"]: json.loads(item["value"]) for item in row["facts"]},
+        "split": row["split"],
     }
 
 
@@ -66,6 +109,7 @@ class DatasetWriter:
         self._parquet: dict[str, pq.ParquetWriter] = {}
         self._rows: dict[str, list[dict[str, Any]]] = {s: [] for s in SPLITS}
         self.counts: dict[str, int] = dict.fromkeys(SPLITS, 0)
+        self.nbytes: dict[str, int] = dict.fromkeys(SPLITS, 0)  # Arrow in-memory size: the card's num_bytes
         try:
             for split in SPLITS:
                 self._jsonl[split] = open(self._temp(out_dir / f"{split}.jsonl"), "w", encoding="utf-8")  # noqa: SIM115
@@ -95,8 +139,10 @@ class DatasetWriter:
     def _flush(self, split: str) -> None:
         rows = self._rows[split]
         if rows:
+            table = pa.Table.from_pylist(rows, schema=SCHEMA)
+            self.nbytes[split] += table.nbytes
             try:
-                self._parquet[split].write_table(pa.Table.from_pylist(rows, schema=SCHEMA))
+                self._parquet[split].write_table(table)
             except OSError as exc:
                 raise disk_error(self.out_dir / f"{split}.parquet", exc) from exc
             rows.clear()

@@ -118,31 +118,47 @@ def _plots(infos, templates: Counter, tasks: Counter, sims: np.ndarray, qa_dir: 
         plt.close(fig)
         paths.append(path)
 
+    def nothing(ax, title: str, why: str) -> None:
+        """No data: the plot says so in words instead of showing an empty axis."""
+        ax.set_axis_off()
+        ax.set_title(title)
+        ax.text(0.5, 0.5, why, ha="center", va="center", transform=ax.transAxes, fontsize=12, color="#555")
+
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.hist([i["chars"] for i in infos], bins=60, color="#4c72b0")
-    ax.set(xlabel="characters per example (all messages)", ylabel="examples", title="Length")
     if infos:
-        ax.set_yscale("log")
+        ax.hist([i["chars"] for i in infos], bins=60, color="#4c72b0")
+        ax.set(xlabel="characters per example (all messages)", ylabel="examples", title="Length", yscale="log")
+    else:
+        nothing(ax, "Length", "no examples")
     save(fig, "lengths.png")
 
     fig, ax = plt.subplots(figsize=(7, 4))
     counts = sorted(templates.values(), reverse=True)
-    ax.plot(range(1, len(counts) + 1), counts, color="#dd8452")
-    ax.set(xlabel="template rank", ylabel="examples", title=f"Template balance ({len(counts)} templates)")
     if counts:
+        # a marker per template while they can be told apart; a line alone hides one or two templates
+        ax.plot(range(1, len(counts) + 1), counts, color="#dd8452", marker="o" if len(counts) <= 40 else None)
+        ax.set(xlabel="template rank", ylabel="examples", title=f"Template balance ({len(counts)} templates)")
         ax.set_yscale("log")
+    else:
+        nothing(ax, "Template balance", "no examples")
     save(fig, "templates.png")
 
-    fig, ax = plt.subplots(figsize=(7, max(4, len(tasks) * 0.18)))
+    fig, ax = plt.subplots(figsize=(7, max(4, len(tasks) * 0.18)))  # taller with the tasks: every name readable
     names = sorted(tasks, key=tasks.get)
-    ax.barh(names, [tasks[n] for n in names], color="#55a868")
-    ax.set(xlabel="examples", title="Examples per task")
-    ax.tick_params(axis="y", labelsize=6)
+    if names:
+        ax.barh(names, [tasks[n] for n in names], color="#55a868")
+        ax.set(xlabel="examples", title="Examples per task")
+        ax.tick_params(axis="y", labelsize=6)
+    else:
+        nothing(ax, "Examples per task", "no examples")
     save(fig, "tasks.png")
 
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.hist(sims, bins=50, range=(0, 1), color="#8172b3")
-    ax.set(xlabel="pairwise Tanimoto similarity (Morgan r=2)", ylabel="pairs", title="Compound similarity")
+    if len(sims):
+        ax.hist(sims, bins=50, range=(0, 1), color="#8172b3")
+        ax.set(xlabel="pairwise Tanimoto similarity (Morgan r=2)", ylabel="pairs", title="Compound similarity")
+    else:
+        nothing(ax, "Compound similarity", "fewer than two compounds: no pairs to compare")
     save(fig, "tanimoto.png")
     return paths
 

@@ -174,19 +174,30 @@ def search_molecules(http: HttpClient, name: str) -> list[ChemblMolecule]:
 def paginate(
     http: HttpClient, resource: str, params: dict[str, Any], key: str, max_items: int | None = None
 ) -> ChemblPage:
-    """Follow `page_meta.next` until the last page or `max_items`; a failed page ends the walk and is reported."""
+    """Follow `page_meta.next` until the last page or `max_items`.
+
+    A failed first page raises (HttpFetchError, e.g. an offline cache miss, or Ech0Error): there is nothing to
+    report but the error. A later failed page ends the walk and is reported, keeping the pages before it.
+    """
     page = ChemblPage()
     limit = min(PAGE_SIZE, max_items) if max_items else PAGE_SIZE
     url, query = f"{API}/{resource}.json", {**params, "limit": limit, "offset": 0}
+    first = True
     while url and (max_items is None or len(page.items) < max_items):
         try:
             data = _json(http, url, query)
         except HttpFetchError as exc:
+            if first:
+                raise
             page.failures.append(RowFailure(source_id=url, reason=str(exc)))
             break
         if data is None or key not in data:
-            page.failures.append(RowFailure(source_id=url, reason=f"ChEMBL answered without a {key!r} list"))
+            reason = f"ChEMBL answered without a {key!r} list"
+            if first:
+                raise Ech0Error(f"{reason} from {url}: the ChEMBL web services may have changed or be down")
+            page.failures.append(RowFailure(source_id=url, reason=reason))
             break
+        first = False
         page.items.extend(data[key])
         meta = data.get("page_meta") or {}
         page.total_count = meta.get("total_count", page.total_count)

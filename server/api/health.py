@@ -1,4 +1,4 @@
-"""Liveness (no key needed) and Prometheus metrics (read scope)."""
+"""Health (no key needed; `starting` while `ech0 serve` preloads the runtime) and Prometheus metrics (read scope)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,18 @@ def _version() -> str:
         return "unknown"
 
 
-@router.get("/healthz", summary="Liveness: 200 while the process serves requests")
-def healthz() -> dict:
-    return {"status": "ok", "version": _version()}
+@router.get(
+    "/healthz",
+    summary="Health: 200 `ok` when the process serves requests; 503 `starting` while it preloads the runtime",
+    responses={503: {"description": "starting: the embedding model, index or compound store is still loading"}},
+)
+def healthz(request: Request, response: Response) -> dict:
+    warmup = getattr(request.app.state, "warmup", None)
+    state = warmup.status() if warmup is not None else {"status": "ok"}
+    if state["status"] != "ok":
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+    return {**state, "version": _version()}
 
 
 @router.get("/metrics", summary="Prometheus metrics of this process", dependencies=[Depends(require_read)])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from server.commands.common import console, print_json, runtime
+from server.commands.common import console, loading, print_json, runtime
 
 app = typer.Typer(help="Look up compounds in the compound store.", no_args_is_help=True)
 
@@ -20,7 +20,8 @@ def get(
     from labs.compound_card import compound_card
 
     rt = runtime()
-    record, data = compound_card(rt.compounds, rt.labs, query)
+    with loading("looking the compound up and computing its properties", plain=False):
+        record, data = compound_card(rt.compounds, rt.labs, query)
     if as_json:
         print_json(data)
         return
@@ -211,10 +212,18 @@ def chembl_activities(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Fetch a target's activities that have a pChEMBL value and store them with their molecules."""
+    from knowledge.common.errors import Ech0Error
+    from knowledge.http import CacheMissError
     from knowledge.sources.chembl import target_activities
 
     rt = runtime()
-    result = target_activities(rt.http, target_id, max_items)
+    try:
+        result = target_activities(rt.http, target_id, max_items)
+    except CacheMissError:
+        raise Ech0Error(
+            f"no cached ChEMBL activities for {target_id.strip().upper()} in offline mode: fetch them once with "
+            "ECH0_DATA__MODE=replay (or live) and network access"
+        ) from None
     report = rt.compound_db.upsert_many(result.entries)
     failures = result.failures + report.failures
     if as_json:
@@ -231,8 +240,9 @@ def chembl_activities(
         )
         return
     best = sorted(result.activities, key=lambda a: a.pchembl_value or 0, reverse=True)[:10]
+    of_total = f" of {result.total_count}" if result.total_count is not None else ""
     typer.echo(
-        f"{result.target_id}: {len(result.activities)} of {result.total_count} activities with pChEMBL, "
+        f"{result.target_id}: {len(result.activities)}{of_total} activities with pChEMBL, "
         f"{len(result.entries)} molecules ({report.added} new in the DB)"
     )
     for a in best:

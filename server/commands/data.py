@@ -1,14 +1,15 @@
-"""`ech0 data …`: the training-data factory (generate) and its quality gates (check)."""
+"""`ech0 data …`: the training-data factory (generate), its quality gates (check) and publishing (push)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
 
 from server.commands.common import print_json, progress_bar
 
-app = typer.Typer(help="Generate verified training data and check a data set.", no_args_is_help=True)
+app = typer.Typer(help="Generate verified training data, check a data set, push it to the Hub.", no_args_is_help=True)
 
 
 class _LazyProgress:
@@ -114,3 +115,28 @@ def check(
         )
     if not report.passed:
         raise typer.Exit(code=1)
+
+
+@app.command("push")
+def push(
+    directory: Path = typer.Argument(..., help="a data set directory made by `ech0 data generate`"),
+    repo: str = typer.Argument(..., help="Hugging Face Hub dataset repo id: NAME or OWNER/NAME (created if absent)"),
+    private: bool = typer.Option(False, "--private", help="create the repo private (an existing one keeps its own)"),
+    as_json: bool = typer.Option(False, "--json", help="print the push result as JSON"),
+) -> None:
+    """Upload the data set folder (Parquet, JSONL, card, QA report) to a Hub dataset repo in one commit.
+
+    The token is HF_TOKEN (a write token); HF_ENDPOINT names a Hub other than huggingface.co."""
+    from finetune.dataset.hub import push_dataset
+
+    result = push_dataset(
+        directory,
+        repo,
+        token=os.environ.get("HF_TOKEN") or None,
+        private=private,
+        endpoint=os.environ.get("HF_ENDPOINT") or None,
+    )
+    if as_json:
+        print_json(result.model_dump())
+        return
+    typer.echo(f"pushed {len(result.files)} files of {directory} to {result.url} ({result.commit_url})")

@@ -167,7 +167,9 @@ def compare(
     run_a: str = typer.Argument(..., help="the baseline run: a run id in DATA_DIR/evals, its folder or result.json"),
     run_b: str = typer.Argument(..., help="the run to judge against it"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
-    fail_on_regression: bool = typer.Option(False, "--fail-on-regression", help="exit 1 when B regressed (CI)"),
+    fail_on_regression: bool = typer.Option(
+        False, "--fail-on-regression", help="exit 1 when a quality metric or a case regressed (slower timings: shown)"
+    ),
 ) -> None:
     """What changed from run A to run B: metric deltas by direction, and the cases that flipped."""
     from evals.harness.base import load_run

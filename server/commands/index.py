@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from server.commands.common import console, open_runtime, print_json, progress_bar, runtime
+from server.commands.common import (
+    console,
+    load_parts,
+    open_runtime,
+    print_json,
+    progress_bar,
+    require_index,
+    runtime,
+)
 
 app = typer.Typer(help="Build, inspect and search the literature index.", no_args_is_help=True)
 
@@ -29,6 +37,7 @@ def build(
     if if_absent and limit is None and rt.index_is_complete(corpus_path=corpus, source=source):
         typer.echo(f"literature index at {settings.index_path} is complete; nothing to do")
         return
+    load_parts(rt, "embedder")
     with progress_bar("indexing chunks") as progress:
         task = progress.add_task("index", total=None)
         report = rt.build_index(
@@ -45,6 +54,7 @@ def build(
 
 
 def _ingest_with_progress(rt, docs, label: str):
+    load_parts(rt, "embedder")
     with progress_bar(label) as progress:
         task = progress.add_task("index", total=None)
         return rt.add_documents(
@@ -116,26 +126,27 @@ def add_file(
 @app.command("stats")
 def stats(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
     """Documents, chunks and per-source counts, with the embedding model and its dimension."""
-    rt = runtime()
-    index = rt.retriever.index
     from knowledge.index.base import SearchFilters
 
-    sources = index.facet("source")
-    data = {
-        "documents": index.count(first_chunks_only=True),
-        "chunks": index.count(),
-        "sources": {
-            name: {"documents": index.count(SearchFilters(source=[name]), first_chunks_only=True), "chunks": chunks}
-            for name, chunks in sorted(sources.items())
-        },
-        "embedding_model": index.model,
-        "dimension": index.dim,
-        "backend": rt.settings.knowledge.index_backend,
-        "location": str(rt.settings.index_path)
-        if rt.settings.knowledge.index_backend == "edge"
-        else rt.settings.knowledge.qdrant_url,
-    }
-    rt.close()
+    require_index()  # before the runtime and the model load: a missing index is said at once
+    with open_runtime() as rt:
+        load_parts(rt, "embedder", "index")
+        index = rt.retriever.index
+        sources = index.facet("source")
+        data = {
+            "documents": index.count(first_chunks_only=True),
+            "chunks": index.count(),
+            "sources": {
+                name: {"documents": index.count(SearchFilters(source=[name]), first_chunks_only=True), "chunks": n}
+                for name, n in sorted(sources.items())
+            },
+            "embedding_model": index.model,
+            "dimension": index.dim,
+            "backend": rt.settings.knowledge.index_backend,
+            "location": str(rt.settings.index_path)
+            if rt.settings.knowledge.index_backend == "edge"
+            else rt.settings.knowledge.qdrant_url,
+        }
     if as_json:
         print_json(data)
         return
@@ -160,10 +171,16 @@ def search(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Search the literature index; only passages above the relevance threshold count as hits."""
-    if mode not in (None, "hybrid", "dense", "sparse"):
-        from knowledge.common.errors import Ech0Error
+    from knowledge.common.errors import Ech0Error
 
+    if mode not in (None, "hybrid", "dense", "sparse"):
         raise Ech0Error(f"unknown search mode {mode!r}: use hybrid, dense or sparse")
+    if mmr is not None and not 0 < mmr <= 1:
+        raise Ech0Error(f"--mmr {mmr} is out of range: give a relevance weight in (0, 1], e.g. 0.7")
+    require_index()
+    from knowledge.retrieve import parse_filters, validate_query
+
+    validate_query(query)  # bad input is said before the model loads
     filters = {
         name: value
         for name, value in {
@@ -176,7 +193,9 @@ def search(
         }.items()
         if value
     }
+    parse_filters(filters or None)
     with open_runtime() as rt:
+        load_parts(rt, "embedder", "index")
         result = rt.retriever.search(query, k=k, filters=filters or None, mode=mode, mmr=mmr)
     if as_json:
         print_json(result.model_dump())

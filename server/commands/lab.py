@@ -112,26 +112,46 @@ def workflow_run(
     priority: int = typer.Option(0, "--priority", help="queue priority of the run's experiments"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
-    """Run a workflow: independent nodes at once, failures typed, downstream nodes skipped with the reason."""
-    from labs.workflow import load_workflow
-    from labs.workflow_run import run_batch, run_workflow
+    """Run a workflow: independent nodes at once, failures typed, downstream nodes skipped with the reason.
+
+    Exits 1, after printing the results, when a node (or, for a batch, an input set) did not complete.
+    """
+    from knowledge.common.errors import Ech0Error
+    from labs.workflow import check_inputs, load_workflow
+    from labs.workflow_run import batch_incomplete, run_batch, run_workflow
 
     spec = load_workflow(file)
     given = _parse_inputs(inputs, input_)
+    if isinstance(given, dict):
+        try:
+            check_inputs(spec, given)
+        except Ech0Error as exc:
+            raise Ech0Error(f"{exc}; give each as --input NAME=VALUE (or --inputs JSON)") from None
     with _orchestrator(workers) as orch:
         if isinstance(given, list):
             data = run_batch(orch, spec, given, priority=priority)
+            incomplete = batch_incomplete(data)
         else:
-            data = run_workflow(orch, spec, given, priority=priority).model_dump(mode="json")
+            run = run_workflow(orch, spec, given, priority=priority)
+            data, incomplete = run.model_dump(mode="json"), run.incomplete()
     if as_json:
         print_json(data)
-        return
-    if "runs" in data:
-        for row in data["ranking"] or data["runs"]:
-            typer.echo(json.dumps(row, ensure_ascii=False, default=str))
-        for error in data["errors"]:
-            typer.echo(f"row {error['row']}: error: {error['error']}")
-        return
+    elif "runs" in data:
+        _print_batch(data)
+    else:
+        _print_run(data)
+    if incomplete:
+        raise Ech0Error(incomplete)
+
+
+def _print_batch(data: dict) -> None:
+    for row in data["ranking"] or data["runs"]:
+        typer.echo(json.dumps(row, ensure_ascii=False, default=str))
+    for error in data["errors"]:
+        typer.echo(f"row {error['row']}: error: {error['error']}")
+
+
+def _print_run(data: dict) -> None:
     typer.echo(f"{data['run_id']} {data['workflow']}: {data['status']}")
     for name, node in data["nodes"].items():
         note = " (cached)" if node["cached"] else ""

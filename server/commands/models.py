@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from server.commands.common import console, emit_rows, print_json, runtime
+from server.commands.common import console, emit_rows, loading, print_json, runtime
 
 app = typer.Typer(
     help="Property models: train (with a baseline), predict with uncertainty, list.", no_args_is_help=True
@@ -90,10 +90,11 @@ def predict(
     if bool(smiles) == bool(csv):
         raise Ech0Error("give either --smiles S (repeatable) or --csv PATH --smiles-col COL")
     registry = _registry()
-    if csv is not None:
-        report = predict_csv(registry, model, csv, smiles_col, workers=jobs)
-    else:
-        report = predict_smiles(registry, model, smiles or [], workers=jobs)
+    with loading(f"loading the model {model} and predicting"):
+        if csv is not None:
+            report = predict_csv(registry, model, csv, smiles_col, workers=jobs)
+        else:
+            report = predict_smiles(registry, model, smiles or [], workers=jobs)
     if as_json:
         print_json(report.model_dump())
         return

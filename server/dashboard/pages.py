@@ -32,7 +32,8 @@ def runs_page(app_state, limit: int = 50) -> dict[str, Any]:
 
 
 def run_page(app_state, run_id: str) -> dict[str, Any] | None:
-    """A run: its job (when it has one), status, result, and recorded run with its lineage SVG."""
+    """A run: its job (when it has one), status, result, and recorded run with its lineage SVG and the
+    drug-likeness chart of each compound whose properties it computed."""
     from server.dashboard.lineage import step_data, svg
 
     runtime = app_state.profiles.base
@@ -46,6 +47,7 @@ def run_page(app_state, run_id: str) -> dict[str, Any] | None:
          "citations": recorded["report"].get("citations") or []} if recorded else None
     )  # fmt: skip
     current = (job or {}).get("status") or (status or {}).get("status") or ("done" if recorded else "unknown")
+    data = step_data(runtime.runs, run_id) if recorded else {}
     return {
         "run_id": run_id,
         "request": (job or status or recorded)["request"],
@@ -55,9 +57,35 @@ def run_page(app_state, run_id: str) -> dict[str, Any] | None:
         "result": result,
         "report_html": markdown_html((result or {}).get("report_markdown")),
         "steps": (recorded or {}).get("steps") or [],
-        "lineage_svg": svg(recorded, step_data(runtime.runs, run_id)) if recorded else None,
+        "lineage_svg": svg(recorded, data) if recorded else None,
+        "property_charts": property_charts(recorded, data) if recorded else [],
         "live": current in ("queued", "running"),
     }
+
+
+def property_charts(run: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each compound whose properties a step of `run` computed (its recorded data holds `outputs.properties`),
+    once, with its chart against the Lipinski and Veber limits."""
+    from server.dashboard import property_chart
+
+    charts: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for step in run.get("steps") or []:
+        out = data.get(step["step_id"])
+        properties = (out.get("outputs") or {}).get("properties") if isinstance(out, dict) else None
+        if not step.get("ok") or not isinstance(properties, dict):
+            continue
+        compound = out.get("compound") or {}
+        name = str(compound.get("label") or compound.get("query") or step["step_id"])
+        key = compound.get("record_key") or name
+        drawn = property_chart.svg(name, properties)
+        if drawn is None or key in seen:
+            continue
+        seen.add(key)
+        charts.append({"name": name, "record_key": compound.get("record_key"), "svg": drawn,
+                       "experiment_id": out.get("experiment_id"),
+                       "violations": property_chart.violations(property_chart.bars(properties))})  # fmt: skip
+    return charts
 
 
 def lab_page(app_state, limit: int = 50) -> dict[str, Any]:

@@ -1,8 +1,12 @@
-"""Smoke tests of the benchmark scripts at tiny sizes: the JSON contract, positive figures, consistent ratios."""
+"""Smoke tests of the benchmark scripts at tiny sizes: the JSON contract, positive figures, consistent ratios.
+
+The figures are wall-clock measurements, so the tests check what holds on any machine, however busy: each
+figure is there and positive, and each ratio is the one the script computes from the figures it reports.
+"""
 
 import json
+from types import SimpleNamespace
 
-import pytest
 import typer
 
 from evals.bench import ingest as ingest_bench
@@ -27,15 +31,26 @@ def test_ingest_bench_json(capsys):
     assert result["full_corpus_docs"] == 5183 and result["slices"] >= 1
     for side in ("ours", "baseline"):
         figures = result[side]
-        _positive(figures, ("seconds", "docs_per_s", "chunks_per_s", "full_corpus_s", "cpu_per_wall"))
-        assert figures["docs_per_s"] == pytest.approx(result["docs"] / figures["seconds"], rel=0.01)
-        assert figures["chunks_per_s"] == pytest.approx(result["chunks"] / figures["seconds"], rel=0.01)
-        assert figures["full_corpus_s"] == pytest.approx(5183 / figures["docs_per_s"], rel=0.01)
+        _positive(figures, ("seconds", "docs_per_s", "chunks_per_s", "full_corpus_s"))
+        assert figures["cpu_per_wall"] >= 0  # near 0 when other processes took the cores
+    # encode and upsert are parts of the timed step: three figures rounded to 1 ms apart at most
     assert result["baseline"]["encode_s"] + result["baseline"]["upsert_s"] <= result["baseline"]["seconds"] + 0.002
     ours, base = result["ours"], result["baseline"]
-    assert result["ratio_docs_per_s"] == pytest.approx(ours["docs_per_s"] / base["docs_per_s"], abs=1e-3)
-    assert result["ratio_chunks_per_s"] == pytest.approx(ours["chunks_per_s"] / base["chunks_per_s"], abs=1e-3)
+    assert result["ratio_docs_per_s"] == round(ours["docs_per_s"] / base["docs_per_s"], 3)
+    assert result["ratio_chunks_per_s"] == round(ours["chunks_per_s"] / base["chunks_per_s"], 3)
     assert "abstracts/s" in ingest_bench.render(result)
+
+
+def test_ingest_rates_on_a_slow_machine():
+    """4 abstracts in 35 s (a busy machine): each rate is its inputs' ratio, rounded as reported."""
+    side = SimpleNamespace(seconds=35.123456, cpu_s=52.0, chunks=9)
+    assert ingest_bench._rates(side, docs=4, full_docs=5183) == {
+        "seconds": 35.123,
+        "cpu_per_wall": 1.48,
+        "docs_per_s": 0.11,
+        "chunks_per_s": 0.26,
+        "full_corpus_s": 45511.2,
+    }
 
 
 def test_search_bench_json(capsys):
@@ -50,10 +65,10 @@ def test_search_bench_json(capsys):
     assert 0 <= row["top_k_overlap"] <= 1
     assert row["ours"]["queries"] == 8 and row["baseline"]["queries"] == 4
     for side in ("ours", "baseline"):
-        _positive(row[side], ("build_s", "p50_ms", "p95_ms", "mean_ms"))
-        assert row[side]["p50_ms"] <= row[side]["p95_ms"]
-    assert row["ratio_p50"] == pytest.approx(row["baseline"]["p50_ms"] / row["ours"]["p50_ms"], abs=1e-3)
-    assert row["ratio_p95"] == pytest.approx(row["baseline"]["p95_ms"] / row["ours"]["p95_ms"], abs=1e-3)
+        _positive(row[side], ("p50_ms", "p95_ms", "mean_ms"))
+        assert row[side]["build_s"] >= 0 and row[side]["p50_ms"] <= row[side]["p95_ms"]  # build_s: to 10 ms
+    assert row["ratio_p50"] == round(row["baseline"]["p50_ms"] / row["ours"]["p50_ms"], 3)
+    assert row["ratio_p95"] == round(row["baseline"]["p95_ms"] / row["ours"]["p95_ms"], 3)
     (memory,) = result["memory"]
     assert memory["size"] == 300
     for side in ("ours", "baseline"):

@@ -127,3 +127,14 @@ def test_percentile():
     assert percentile([], 0.5) is None and percentile([2.0], 0.95) == 2.0
     assert percentile([1.0, 2.0, 3.0, 4.0, 5.0], 0.5) == 3.0
     assert 4.7 <= percentile([1.0, 2.0, 3.0, 4.0, 5.0], 0.95) <= 5.0
+
+
+def test_a_slower_run_alone_is_not_a_regression():
+    a = _run("a", {"accuracy": 0.9, "latency_p95_s": 1.0}, {"x": True})
+    b = _run("b", {"accuracy": 0.9, "latency_p95_s": 3.0}, {"x": True}, started="2026-01-02T00:00:00+00:00")
+    result = compare(a, b)
+    assert result["slower_metrics"] == ["latency_p95_s"] and result["regressed_metrics"] == []
+    assert not result["regressed"]  # wall-clock figures depend on the machine's load, not only on the code
+    assert "slower (timing: not gated)" in render(result)
+    worse = _run("c", {"accuracy": 0.5, "latency_p95_s": 3.0}, {"x": True}, started="2026-01-03T00:00:00+00:00")
+    assert compare(a, worse)["regressed"] and compare(a, worse)["regressed_metrics"] == ["accuracy"]

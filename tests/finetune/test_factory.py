@@ -38,7 +38,9 @@ def test_report_and_files(dataset):
         assert row["split"] == "train"
     table = pq.read_table(out / "test.parquet")
     first = table.slice(0, 1).to_pylist()[0]
-    assert first["messages"][0]["content"] and json.loads(first["facts"])
+    # Parquet holds facts as (name, JSON value) pairs: the same facts as the JSONL line
+    assert first["messages"][0]["content"] and first["facts"]
+    assert {f["name"]: json.loads(f["value"]) for f in first["facts"]} == _rows(out, "test")[0]["facts"]
     card = (out / "README.md").read_text()
     assert "license: cc-by-sa-4.0" in card and "DrugCentral" in card and "| molecular_weight |" in card
 

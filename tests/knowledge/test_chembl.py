@@ -233,3 +233,12 @@ def test_429_is_retried_and_repeated_5xx_open_the_circuit(make_http, clock):
 def test_offline_miss_names_the_url_with_the_id(make_http):
     with pytest.raises(CacheMissError, match="CHEMBL25"):
         get_molecule(make_http(None, mode="offline"), "CHEMBL25")
+
+
+def test_a_failed_first_page_is_an_error_not_an_empty_listing(make_http):
+    with pytest.raises(CacheMissError, match="target_chembl_id=CHEMBL203"):
+        target_activities(make_http(None, mode="offline"), "CHEMBL203")
+    with pytest.raises(HttpFetchError, match="failed after 2 attempt"):
+        approved_drugs(make_http(lambda r: httpx.Response(503), attempts=2))
+    with pytest.raises(Ech0Error, match="without a 'activities' list"):
+        target_activities(make_http(lambda r: httpx.Response(200, json={"page_meta": {}})), "CHEMBL203")

@@ -116,3 +116,18 @@ def test_drugbank_xml_imports_with_the_licence_flag(env, capsys, tmp_path):
         == 0
     )
     assert _json(capsys)["added"] == 1
+
+
+def test_chembl_activities_offline_without_a_cached_answer_is_a_one_line_error(env, capsys, monkeypatch):
+    monkeypatch.setenv("ECH0_DATA__MODE", "offline")
+    assert main(["compounds", "chembl-activities", "chembl203", "--max", "500"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert "no cached ChEMBL activities for CHEMBL203 in offline mode" in captured.err
+    assert "ECH0_DATA__MODE=replay" in captured.err and env == []  # nothing was sent
+    monkeypatch.setenv("ECH0_DATA__MODE", "replay")
+    assert main(["compounds", "chembl-activities", "CHEMBL203"]) == 0
+    assert "CHEMBL203: 5 of 5 activities with pChEMBL, 2 molecules" in capsys.readouterr().out
+    monkeypatch.setenv("ECH0_DATA__MODE", "offline")  # now cached: the same answer without the network
+    assert main(["compounds", "chembl-activities", "CHEMBL203"]) == 0
+    assert "5 of 5 activities" in capsys.readouterr().out

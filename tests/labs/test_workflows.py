@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-import time
 
 import pytest
 
@@ -15,30 +14,31 @@ from labs.orchestrator import Orchestrator
 from labs.runner import LabRunner
 from labs.store import ExperimentStore
 from labs.workflow import WorkflowError, load_workflow, validate_workflow
-from labs.workflow_run import run_batch, run_workflow
+from labs.workflow_run import batch_incomplete, run_batch, run_workflow
 from tests.labs.test_pharmacology_lab import ensure_models
+
+# Two `meet` calls get through only together: branches that both finish ran at the same time, however busy the
+# machine (no sleep, no clock). The timeout only bounds a failing run.
+MEETING = threading.Barrier(2, timeout=120)
 
 
 class ClockLab:
-    """A non-chemistry lab: holds a worker for a while and says when, to show that branches overlap."""
+    """A non-chemistry lab whose `meet` waits for a second caller, to show that branches overlap."""
 
     name = "test_clock"
     version = "1"
 
     def operations(self):
-        return {"hold": self.hold, "fail": self.fail}
+        return {"mark": self.mark, "meet": self.meet, "fail": self.fail}
 
     @staticmethod
-    def hold(seconds: float, tag: str, after: list | None = None) -> dict:
-        start = time.time()
-        time.sleep(seconds)
-        return {
-            "tag": tag,
-            "start": start,
-            "end": time.time(),
-            "thread": threading.current_thread().name,
-            "seen": after or [],
-        }
+    def mark(tag: str, after: list | None = None) -> dict:
+        return {"tag": tag, "thread": threading.current_thread().name, "seen": after or []}
+
+    @staticmethod
+    def meet(tag: str, after: list | None = None) -> dict:
+        MEETING.wait()
+        return ClockLab.mark(tag, after)
 
     @staticmethod
     def fail(reason: str) -> dict:
@@ -62,23 +62,19 @@ def test_independent_branches_run_in_parallel(runner):
     spec = load_workflow(
         _spec(
             {
-                "start": {"run": "test_clock.hold", "params": {"seconds": 0.01, "tag": "${inputs.x}"}},
-                "left": {"run": "test_clock.hold", "params": {"seconds": 0.4, "tag": "L", "after": ["${start.tag}"]}},
-                "right": {"run": "test_clock.hold", "params": {"seconds": 0.4, "tag": "R", "after": ["${start.tag}"]}},
-                "join": {
-                    "run": "test_clock.hold",
-                    "params": {"seconds": 0.01, "tag": "J", "after": ["${left.tag}", "${right.tag}"]},
-                },
+                "start": {"run": "test_clock.mark", "params": {"tag": "${inputs.x}"}},
+                "left": {"run": "test_clock.meet", "params": {"tag": "L", "after": ["${start.tag}"]}},
+                "right": {"run": "test_clock.meet", "params": {"tag": "R", "after": ["${start.tag}"]}},
+                "join": {"run": "test_clock.mark", "params": {"tag": "J", "after": ["${left.tag}", "${right.tag}"]}},
             },
             outputs={"seen": "${join.seen}"},
         )
     )
     with Orchestrator(runner, workers=2) as orch:
         run = run_workflow(orch, spec, {"x": "go"})
-    assert run.status == "succeeded" and run.outputs == {"seen": ["L", "R"]}
-    left, right, join = (run.nodes[n].outputs for n in ("left", "right", "join"))
-    assert left["start"] < right["end"] and right["start"] < left["end"]  # the two branches overlapped
-    assert left["thread"] != right["thread"] and join["start"] >= max(left["end"], right["end"])
+    assert run.status == "succeeded" and run.outputs == {"seen": ["L", "R"]}  # the join ran on both results
+    left, right = (run.nodes[n].outputs for n in ("left", "right"))
+    assert left["thread"] != right["thread"]  # and the two branches met: they ran at the same time
     assert run.nodes["left"].params["after"] == ["go"]
 
 
@@ -146,6 +142,10 @@ def test_failing_node_skips_downstream_and_keeps_independent_branches(runner):
     assert missing.nodes["score"].status == "succeeded" and missing.status == "partial"
     with pytest.raises(Ech0Error, match="missing inputs \\['x'\\]"):
         run_workflow(Orchestrator(runner, start=False), spec, {})
+    line = bad.incomplete()
+    assert line.startswith(f"workflow t ({bad.run_id}) ended partial: props failed: invalid SMILES 'C1CC'")
+    assert line.endswith("; skipped because of it: alerts, path, score") and "\n" not in line
+    assert "path failed: ${props.no.such.path}: no 'no' there" in missing.incomplete()
 
 
 def test_file_formats_and_string_interpolation(runner, tmp_path):
@@ -198,3 +198,45 @@ def test_batch_ranks_valid_rows_and_reports_bad_ones(model_runner):
     assert {r["row"] for r in ranked} == {0, 3} and ranked[0]["score"] >= ranked[1]["score"]
     unranked = [r for r in out["ranking"] if r["rank"] is None]
     assert unranked[0]["row"] == 1 and "invalid SMILES 'xyz'" in unranked[0]["reason"]
+
+
+def test_a_succeeded_run_and_a_clean_batch_have_nothing_incomplete(runner):
+    spec = load_workflow(_spec({"r": {"run": "chemistry.rings", "params": {"smiles": "${inputs.x}"}}}))
+    with Orchestrator(runner, workers=1) as orch:
+        assert run_workflow(orch, spec, {"x": "C1CC1"}).incomplete() is None
+        clean = run_batch(orch, spec, [{"x": "C1CC1"}, {"x": "c1ccccc1"}])
+        mixed = run_batch(orch, spec, [{"x": "C1CC1"}, {"x": "C1CC"}, {"y": "C"}])
+    assert batch_incomplete(clean) is None
+    assert batch_incomplete(mixed) == (
+        "workflow t: 2 of 3 input sets did not complete (invalid rows 2; rows 1 failed): "
+        "see each row's status and errors"
+    )
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    from server.cli import main
+
+    monkeypatch.setenv("ECH0_DATA_DIR", str(tmp_path / "data"))
+    return main
+
+
+def test_cli_exits_1_with_one_line_when_steps_did_not_complete(cli, capsys):
+    assert cli(["lab", "workflow", "run", "profile_compound", "--input", "smiles=CCO", "--json"]) == 1
+    captured = capsys.readouterr()
+    run = json.loads(captured.out)  # the results are printed all the same
+    assert run["status"] == "partial" and run["nodes"]["alerts"]["status"] == "succeeded"
+    assert captured.err.startswith(f"error: workflow profile_compound ({run['run_id']})")
+    assert captured.err.count("\n") == 1
+    assert "ended partial: admet failed: no trained model 'admet-solubility'" in captured.err
+    assert "--name admet-solubility" in captured.err and captured.err.rstrip().endswith("skipped because of it: score")
+    assert cli(["lab", "workflow", "run", "profile_compound", "--inputs", '[{"smiles": "CCO"}, {"smile": "C"}]']) == 1
+    err = capsys.readouterr().err
+    assert "2 of 2 input sets did not complete (invalid rows 1; rows 0 partial)" in err and err.count("\n") == 1
+
+
+def test_cli_names_the_missing_inputs_and_how_to_give_them(cli, capsys):
+    assert cli(["lab", "workflow", "run", "labs/workflows/profile_compound.yaml", "--json"]) == 1
+    err = capsys.readouterr().err
+    assert "missing inputs ['smiles']; it takes: smiles (the compound as a SMILES string)" in err
+    assert err.rstrip().endswith("give each as --input NAME=VALUE (or --inputs JSON)") and err.count("\n") == 1

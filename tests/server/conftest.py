@@ -16,6 +16,7 @@ def bearer(token: str) -> dict[str, str]:
 def make_app(runtime, **server_overrides):
     from server.app import create_app
 
+    server_overrides.setdefault("preload", False)  # the session's runtime is warm: no warm-up to wait for
     settings = runtime.settings
     if server_overrides:
         server = settings.server.model_copy(update=server_overrides)

@@ -28,6 +28,7 @@ def test_serve_with_two_workers(tmp_path):
         "HF_HUB_OFFLINE": "1",
         "ECH0_KNOWLEDGE__INDEX_BACKEND": "qdrant",
         "ECH0_KNOWLEDGE__QDRANT_URL": "http://127.0.0.1:9",
+        "ECH0_SERVER__PRELOAD": "false",  # nor a model: each worker would load one for nothing
     }
     command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", "2"]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

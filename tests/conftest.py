@@ -48,3 +48,11 @@ def runtime(built_data_dir, tmp_path):
     rt = build_runtime(settings)
     yield rt
     rt.close()
+
+
+def private_copy(data_dir: Path, dest: Path) -> Path:
+    """A copy of a data directory for code that keeps its runtime (and so the embedded index) open for the rest of
+    the process — the Studio graph is built once per server process — so that it never locks the shared one."""
+    import shutil
+
+    return Path(shutil.copytree(data_dir, dest))

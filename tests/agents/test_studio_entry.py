@@ -14,7 +14,7 @@ from langgraph.pregel import Pregel
 from langgraph.types import Command
 
 from knowledge.common.errors import Ech0Error
-from tests.conftest import MINI_CORPUS
+from tests.conftest import MINI_CORPUS, private_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 RINGS = "How many rings are in c1ccc2ccccc2c1?"  # one step, no literature: the rules backend answers 2
@@ -33,7 +33,7 @@ def _load_factory(monkeypatch):
 
 @pytest.fixture
 def studio_env(built_data_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv("ECH0_DATA_DIR", str(built_data_dir))
+    monkeypatch.setenv("ECH0_DATA_DIR", str(private_copy(built_data_dir, tmp_path / "data")))
     monkeypatch.setenv("ECH0_KNOWLEDGE__CORPUS_PATH", str(MINI_CORPUS))
     monkeypatch.setenv("ECH0_DATABASE_URL", f"sqlite:///{tmp_path / 'studio.db'}")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from agents.store import RunStore
-from tests.conftest import MINI_CORPUS
+from tests.conftest import MINI_CORPUS, private_copy
 
 # found, not imported: importing the in-memory runtime creates ./.langgraph_api in the working directory
 pytestmark = pytest.mark.skipif(
@@ -53,7 +53,7 @@ def studio(built_data_dir, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         for name, value in _server_env(f"{(ROOT / file_part).resolve()}:{factory}").items():
             mp.setenv(name, value)
-        mp.setenv("ECH0_DATA_DIR", str(built_data_dir))
+        mp.setenv("ECH0_DATA_DIR", str(private_copy(built_data_dir, workdir / "data")))
         mp.setenv("ECH0_KNOWLEDGE__CORPUS_PATH", str(MINI_CORPUS))
         mp.setenv("ECH0_DATABASE_URL", db_url)
         mp.chdir(workdir)  # the in-memory runtime keeps its files under ./.langgraph_api

@@ -64,8 +64,9 @@ def pubmed_config(settings: Settings):
     return PubMedConfig(email=settings.data.ncbi_email, api_key=settings.data.ncbi_api_key)
 
 
-def make_http_client(settings: Settings, transport=None):
-    """The shared HTTP stack for the live sources, with the NCBI, arXiv, PubChem and ChEMBL rate limits."""
+def make_http_client(settings: Settings, transport=None, **options):
+    """The shared HTTP stack for the live sources, with the NCBI, arXiv, PubChem and ChEMBL rate limits; `options`
+    go to HttpClient (a test's retry policy and clock)."""
     from knowledge.http import HttpClient
     from knowledge.sources.arxiv import arxiv_source_policy
     from knowledge.sources.chembl import chembl_source_policy
@@ -82,6 +83,7 @@ def make_http_client(settings: Settings, transport=None):
             chembl_source_policy(),
         ],
         transport=transport,
+        **options,
     )
 
 

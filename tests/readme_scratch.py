@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from server.wiring import make_http_client as PRODUCT_HTTP_CLIENT  # taken before the test puts ours in its place
 from tests.conftest import MINI_CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -288,16 +289,11 @@ class Scratch:
         )
 
 
-def replayed_http_client(settings, transport=None):
+def replayed_http_client(settings, transport=None):  # make_http_client's signature; the transport is ours
     """The product's HTTP client, answering from the recorded responses of tests/knowledge (never the network)."""
     import httpx
 
-    from knowledge.http import HttpClient, RetryPolicy
-    from knowledge.sources.arxiv import arxiv_source_policy
-    from knowledge.sources.chembl import chembl_source_policy
-    from knowledge.sources.pubchem import pubchem_source_policy
-    from knowledge.sources.pubmed import pubmed_source_policy
-    from server.wiring import pubmed_config
+    from knowledge.http import RetryPolicy
     from tests.knowledge.sources.conftest import FakeClock
     from tests.knowledge.sources.test_arxiv import by_start
     from tests.knowledge.sources.test_pubmed import eutils
@@ -315,17 +311,10 @@ def replayed_http_client(settings, transport=None):
         return hosts[request.url.host](request)
 
     clock = FakeClock()  # rate limits and back-off wait on a clock of their own, not on the test
-    return HttpClient(
-        settings.http_cache_dir,
-        mode=settings.data.mode,
-        sources=[
-            pubmed_source_policy(pubmed_config(settings)),
-            arxiv_source_policy(),
-            pubchem_source_policy(),
-            chembl_source_policy(),
-        ],
-        retry=RetryPolicy(attempts=2, backoff_s=0, jitter_s=0),
+    return PRODUCT_HTTP_CLIENT(
+        settings,
         transport=httpx.MockTransport(recorded),
+        retry=RetryPolicy(attempts=2, backoff_s=0, jitter_s=0),
         sleep=clock.sleep,
         clock=clock,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 
 from server.commands.common import loading, progress_bar
@@ -78,12 +79,9 @@ def test_unknown_totals_and_failures_in_a_log():
         bar.update(task, completed=120)
     assert stream.getvalue().splitlines() == ["checking: 120, 45s elapsed", "checking: 120, done in 45s"]
     failing = io.StringIO()
-    try:
-        with PlainProgress("checking", failing, clock=clock) as bar:
-            bar.update(bar.add_task("examples", total=10), completed=3)
-            raise ValueError("bad row")
-    except ValueError:
-        pass
+    with pytest.raises(ValueError, match="bad row"), PlainProgress("checking", failing, clock=clock) as bar:
+        bar.update(bar.add_task("examples", total=10), completed=3)
+        raise ValueError("bad row")
     assert failing.getvalue().splitlines() == ["checking: 3/10 (30%), 0s elapsed, ~0s left"]  # no "done" line
 
 
@@ -96,7 +94,7 @@ def test_durations_read_like_a_person_would_say_them():
 def test_loading_is_a_spinner_in_a_terminal_and_one_line_in_a_log():
     terminal = _console(terminal=True)
     with loading("loading the embedding model", out=terminal):
-        pass
+        terminal.file.write("")  # the work: nothing to print, the spinner's frames are the output
     assert "loading the embedding model…" in terminal.file.getvalue()  # the spinner's frames
     log = _console(terminal=False)
     with loading("loading the embedding model", out=log):
@@ -104,5 +102,5 @@ def test_loading_is_a_spinner_in_a_terminal_and_one_line_in_a_log():
     assert log.file.getvalue() == "loading the embedding model…\nwork\n"
     quiet = _console(terminal=False)
     with loading("researching", out=quiet, plain=False):
-        pass
+        quiet.file.write("")  # off a terminal and not asked for a plain line: nothing is printed
     assert quiet.file.getvalue() == ""

@@ -55,6 +55,10 @@ def generate(
     input_csv: Path | None = typer.Option(None, "--input", help="CSV with a smiles column instead of shipped sets"),
     llm: bool = typer.Option(False, "--llm", help="paraphrase through the OpenAI-compatible endpoint (LLM settings)"),
     executor: str | None = typer.Option(None, "--executor", help="local (process pool) or ray (lab.executor)"),
+    push_to_hub: str | None = typer.Option(
+        None, "--push-to-hub", help="then upload the data set to this Hub dataset repo (as `ech0 data push`)"
+    ),
+    private: bool = typer.Option(False, "--private", help="with --push-to-hub: create the repo private"),
     as_json: bool = typer.Option(False, "--json", help="print the generation report as JSON"),
 ) -> None:
     """Generate verified examples: templates, rule-based reasoning, paraphrases, analogues and tool use."""
@@ -65,6 +69,8 @@ def generate(
     executor = executor or current_settings().lab.executor
     if executor not in ("local", "ray"):
         raise Ech0Error(f"unknown executor {executor!r}: use local or ray")
+    if push_to_hub and not os.environ.get("HF_TOKEN"):  # say it before generating, not after
+        raise Ech0Error(f"--push-to-hub {push_to_hub}: set HF_TOKEN to a Hugging Face write token")
     with _LazyProgress("generating") as progress:
         report = generate_dataset(
             out,
@@ -76,9 +82,12 @@ def generate(
             executor=executor,
             on_progress=progress.update,
         )
+    pushed = _push(out, push_to_hub, private) if push_to_hub else None
     if as_json:
-        print_json(report.model_dump())
+        print_json({**report.model_dump(), "push": pushed.model_dump() if pushed else None})
         return
+    if pushed:
+        typer.echo(_pushed_line(out, pushed), err=True)
     status = "already complete, nothing redone" if report.complete_before else f"{report.wall_s:.1f} s"
     typer.echo(
         f"{report.examples:,} examples ({report.tasks} tasks, {report.templates} templates) in {out} — {status}\n"
@@ -127,16 +136,20 @@ def push(
     """Upload the data set folder (Parquet, JSONL, card, QA report) to a Hub dataset repo in one commit.
 
     The token is HF_TOKEN (a write token); HF_ENDPOINT names a Hub other than huggingface.co."""
-    from finetune.dataset.hub import push_dataset
-
-    result = push_dataset(
-        directory,
-        repo,
-        token=os.environ.get("HF_TOKEN") or None,
-        private=private,
-        endpoint=os.environ.get("HF_ENDPOINT") or None,
-    )
+    result = _push(directory, repo, private)
     if as_json:
         print_json(result.model_dump())
         return
-    typer.echo(f"pushed {len(result.files)} files of {directory} to {result.url} ({result.commit_url})")
+    typer.echo(_pushed_line(directory, result))
+
+
+def _push(directory: Path, repo: str, private: bool):
+    """Upload a data set folder with the token (HF_TOKEN) and Hub (HF_ENDPOINT) of the environment."""
+    from finetune.dataset.hub import push_dataset
+
+    token, endpoint = os.environ.get("HF_TOKEN") or None, os.environ.get("HF_ENDPOINT") or None
+    return push_dataset(directory, repo, token=token, private=private, endpoint=endpoint)
+
+
+def _pushed_line(directory: Path, result) -> str:
+    return f"pushed {len(result.files)} files of {directory} to {result.url} ({result.commit_url})"

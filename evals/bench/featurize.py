@@ -18,7 +18,6 @@ values equal to the baseline's (float32, NaN = NaN). Anything else running on th
 from __future__ import annotations
 
 import csv
-import json
 import resource
 import tempfile
 import time
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 import typer
 
+from evals.bench import print_result, script_app
 from knowledge.data import DRUGCENTRAL_APPROVED, NPCLASSIFIER_5K
 
 
@@ -139,7 +139,7 @@ def render(result: dict[str, Any]) -> str:
     )
 
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+app = script_app()
 
 
 @app.command(help=__doc__.splitlines()[0])
@@ -150,7 +150,7 @@ def main(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     result = run(n, featurizer, workers)
-    typer.echo(json.dumps(result) if as_json else render(result))
+    print_result(result, as_json, render)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from typing import Any
 
 import typer
 
+from evals.bench import print_result, script_app
 from evals.harness.base import percentile
 from knowledge.common.errors import Ech0Error
 
@@ -231,7 +232,7 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+app = script_app()
 
 
 @app.command(help=__doc__.splitlines()[0])
@@ -242,7 +243,7 @@ def main(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     result = run(clients, seconds, index)
-    typer.echo(json.dumps(result, indent=2) if as_json else render(result))
+    print_result(result, as_json, render, indent=2)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import typer
 
+from evals.bench import print_result, script_app
 from knowledge.index.base import IndexPoint, SearchFilters, SparseVector, VectorIndex, point_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -317,7 +318,7 @@ def default_workdir() -> str | None:
     return "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+app = script_app()
 
 
 @app.command(help=__doc__.splitlines()[0])
@@ -358,7 +359,7 @@ def main(
     with tempfile.TemporaryDirectory(prefix="ech0-bench-search-") as tmp:
         prepare(Path(tmp), config.seed_chunks, config.queries)
         result = bench(config, Path(tmp))
-    typer.echo(json.dumps(result) if as_json else render(result))
+    print_result(result, as_json, render)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ tie at the k-th score, either side may name a different one of them).
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from typing import Any
 
 import typer
 
+from evals.bench import print_result, script_app
 from evals.bench.featurize import load_smiles
 from knowledge.data import DRUGCENTRAL_APPROVED, NPCLASSIFIER_5K
 
@@ -154,7 +154,7 @@ def render(result: dict[str, Any]) -> str:
     )
 
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+app = script_app()
 
 
 @app.command(help=__doc__.splitlines()[0])
@@ -165,7 +165,7 @@ def main(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     result = run(queries, k, csv)
-    typer.echo(json.dumps(result) if as_json else render(result))
+    print_result(result, as_json, render)
 
 
 if __name__ == "__main__":

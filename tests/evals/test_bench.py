@@ -42,15 +42,17 @@ def test_ingest_bench_json(capsys):
 
 
 def test_ingest_rates_on_a_slow_machine():
-    """4 abstracts in 35 s (a busy machine): each rate is its inputs' ratio, rounded as reported."""
+    """4 abstracts in 35 s (a busy machine): each rate is its inputs' ratio to three significant digits."""
     side = SimpleNamespace(seconds=35.123456, cpu_s=52.0, chunks=9)
     assert ingest_bench._rates(side, docs=4, full_docs=5183) == {
         "seconds": 35.123,
         "cpu_per_wall": 1.48,
-        "docs_per_s": 0.11,
-        "chunks_per_s": 0.26,
+        "docs_per_s": 0.114,
+        "chunks_per_s": 0.256,
         "full_corpus_s": 45511.2,
     }
+    crawling = ingest_bench._rates(SimpleNamespace(seconds=975.0, cpu_s=10.0, chunks=9), docs=4, full_docs=5183)
+    assert crawling["docs_per_s"] == 0.0041 and crawling["chunks_per_s"] == 0.00923  # never rounded to 0
 
 
 def test_search_bench_json(capsys):

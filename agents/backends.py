@@ -9,6 +9,7 @@ from agents.plan_models import Plan, PlanStep
 from agents.report import Report
 from agents.rules_planner import CompoundNames, plan_request
 from agents.templated_writer import synthesize_report
+from agents.understanding.classifier import IntentClassifier
 
 
 class Backend(Protocol):
@@ -43,11 +44,12 @@ class RulesBackend:
 
     name = "rules"
 
-    def __init__(self, names: CompoundNames) -> None:
+    def __init__(self, names: CompoundNames, classifier: IntentClassifier | None = None) -> None:
         self.names = names
+        self.classifier = classifier
 
     def plan(self, request: str) -> Plan:
-        return plan_request(request, self.names)
+        return plan_request(request, self.names, self.classifier)
 
     def replan(self, request: str, results: list[dict[str, Any]], issues: list[Issue], attempt: int) -> Plan | None:
         steps = split_literature_retries(results, issues)

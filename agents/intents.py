@@ -52,6 +52,11 @@ class IntentSteps:
         return bool(self.per_compound or self.standalone)
 
 
+def library_of(text: str) -> str:
+    """The compound library a similarity request names: approved drugs, natural products, or all."""
+    return next((lib for pattern, lib in _LIBRARY if pattern.search(text)), "all")
+
+
 def admet_endpoints(text: str) -> list[str]:
     if _ADMET_ALL.search(text):
         return ["solubility", "lipophilicity", "bbb", "clintox"]
@@ -80,9 +85,10 @@ def find_intents(text: str, has_compounds: bool) -> IntentSteps:
         if "clintox" not in endpoints and re.search(r"\bpredict\w*\b.{0,30}\btoxicity\b", text, re.I):
             steps.per_compound.append(("predict_admet", {"endpoints": ["clintox"]}))
     if _SIMILAR.search(text):
-        library = next((lib for pattern, lib in _LIBRARY if pattern.search(text)), "all")
-        steps.per_compound.append(("similarity_search", {"library": library}))
-    if _NATURAL_PRODUCT.search(text):
+        steps.per_compound.append(("similarity_search", {"library": library_of(text)}))
+    # "natural products like X" names a similarity library, not a classification
+    np_text = re.sub(r"natural[- ]products?", " ", text, flags=re.I) if _SIMILAR.search(text) else text
+    if _NATURAL_PRODUCT.search(np_text):
         steps.per_compound.append(("classify_natural_product", {}))
     return steps
 

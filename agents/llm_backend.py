@@ -6,6 +6,9 @@ writes; ECH0 checks everything it says.
 - synthesize: the model sees numbered sources built from the tool results (documents are marked as data) and
   returns claims with the source ids they rest on, through structured output with no tools bound. The
   synthesize node then drops any claim whose citation does not resolve or whose numbers are not in its sources.
+  Before that, each number a claim states must be the value of the fact it names (agents.number_check).
+- plan steps are checked (agents.plan_check): an invented compound is dropped, a missing required argument is
+  filled from the rules plan's step for the same tool; the plan's notes say which and why.
 - single-value answers come from the rules planner's question finder and the tool results, never from text.
 """
 
@@ -17,10 +20,12 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.tools import BaseTool
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from agents.backends import RulesBackend
 from agents.issues import Issue
+from agents.number_check import number_problems
+from agents.plan_check import CheckedPlan, ToolCall, check_plan
 from agents.plan_models import AnswerSpec, Plan, PlanStep
 from agents.report import Citation, Claim, Report, Section
 from agents.templated_writer import synthesize_report
@@ -96,24 +101,21 @@ class ChatModelBackend:
                 "check `ech0 llm check`, or set ECH0_LLM__FALLBACK_TO_RULES=true to answer with the rules backend"
             ) from None
 
-    def _steps(self, message) -> list[PlanStep]:
-        steps = []
-        for i, call in enumerate(getattr(message, "tool_calls", []) or [], 1):
-            tool = self.tools.get(call["name"])
-            if tool is None:
-                continue  # not in the allowlist: dropped, never run
-            try:
-                args = tool.args_schema.model_validate(call["args"]).model_dump(exclude_none=True)
-            except ValidationError:
-                continue
-            steps.append(PlanStep(id=f"s{i}", tool=call["name"], args=args, purpose=f"{self.name} planner"))
-        return steps
-
-    def _answers(self, request: str, steps: list[PlanStep]) -> list[AnswerSpec]:
-        """Answer specs of the request's single-value questions, bound to the model's matching steps."""
+    def _rules_plan(self, request: str) -> Plan | None:
         try:
-            rules_plan = self.rules.plan(request)
+            return self.rules.plan(request)
         except Ech0Error:
+            return None
+
+    def _steps(self, message, request: str, rules_plan: Plan | None) -> CheckedPlan:
+        """The model's tool calls checked against the allowlist, the schemas and the request (see plan_check)."""
+        calls = [ToolCall(name=c["name"], args=c.get("args") or {}) for c in getattr(message, "tool_calls", []) or []]
+        schemas = {name: tool.get_input_schema() for name, tool in self.tools.items()}
+        return check_plan(calls, schemas, request, rules_plan, self.name)
+
+    def _answers(self, rules_plan: Plan | None, steps: list[PlanStep]) -> list[AnswerSpec]:
+        """Answer specs of the request's single-value questions, bound to the model's matching steps."""
+        if rules_plan is None:
             return []
         rules_steps = {s.id: s for s in rules_plan.steps}
         answers = []
@@ -137,9 +139,11 @@ class ChatModelBackend:
             if self.fallback:
                 return self.rules.plan(request)
             raise
-        steps = self._steps(message)
-        answers = self._answers(request, steps)
-        return Plan(steps=steps, answers=answers, compounds=[])
+        rules_plan = self._rules_plan(request)
+        checked = self._steps(message, request, rules_plan)
+        answers = self._answers(rules_plan, checked.steps)
+        compounds = rules_plan.compounds if rules_plan else []
+        return Plan(steps=checked.steps, answers=answers, compounds=compounds, notes=checked.notes)
 
     def replan(self, request: str, results: list[dict[str, Any]], issues: list[Issue], attempt: int) -> Plan | None:
         retry = [i for i in issues if i.retryable]
@@ -155,8 +159,23 @@ class ChatModelBackend:
             message = self._call("re-planning", lambda: bound.invoke(messages))
         except LLMUnavailableError:
             return self.rules.replan(request, results, issues, attempt) if self.fallback else None
-        steps = self._steps(message)
-        return Plan(steps=steps) if steps else None
+        checked = self._steps(message, request, self._rules_plan(request))
+        return Plan(steps=checked.steps, notes=checked.notes) if checked.steps else None
+
+    def _checked_claims(
+        self, written: WrittenReport, citations: list[Citation], results: list[dict[str, Any]]
+    ) -> tuple[list[Claim], list[str]]:
+        """The written claims whose every number is the value of the fact it names, and a note per dropped claim."""
+        findings = [f for c in citations for f in c.detail.get("facts", [])]
+        claims, notes = [], []
+        for c in written.claims:
+            problems = number_problems(c.text, results, findings)
+            if problems:
+                why = "; ".join(problems)
+                notes.append(f"Dropped a claim of the {self.name} model that misstates a value ({why}): {c.text!r}")
+            else:
+                claims.append(Claim(text=c.text, citations=c.citations, section="Findings"))
+        return claims, notes
 
     def synthesize(self, run_id: str, request: str, results: list[dict[str, Any]]) -> Report:
         citations, context = _sources(results)
@@ -177,7 +196,12 @@ class ChatModelBackend:
             raise
         if isinstance(written, dict):
             written = WrittenReport.model_validate(written)
-        claims = [Claim(text=c.text, citations=c.citations, section="Findings") for c in written.claims]
+        claims, rejected = self._checked_claims(written, citations, results)
+        if not claims:  # nothing the model wrote survived: the deterministic report, and why
+            report = self.rules.synthesize(run_id, request, results)
+            report.notes += rejected + [f"Written by the rules backend: no claim of the {self.name} model passed the "
+                                        "number check."]  # fmt: skip
+            return report
         cited = {cid for c in claims for cid in c.citations}
         report = Report(
             run_id=run_id,
@@ -193,6 +217,7 @@ class ChatModelBackend:
         section = Section(heading="Findings")
         section.paragraphs = [f"- {c.text} {report.refs(c.citations)}" for c in claims]
         report.sections.append(section)
+        report.notes += rejected
         failed = [r for r in results if not r["ok"]]
         report.notes += [f"Step {r['step_id']} ({r['tool']} {json.dumps(r['args'])}) failed: {r['error']}"
                          for r in failed]  # fmt: skip

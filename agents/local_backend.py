@@ -2,8 +2,9 @@
 on CPU (SmolLM2-135M-Instruct, shipped as GGUF), checked like any other claim.
 
 A 135M model cannot plan tool calls reliably, so planning stays deterministic; what it does well enough is
-turn the verified findings into two readable sentences. The summary keeps only numbers that are in the
-findings it summarises; when it states anything else it is dropped and the report says so.
+turn the verified findings into two readable sentences. Each number of the summary must be the value of the fact
+it names (agents.number_check); otherwise the summary is replaced by the first findings, quoted, and the report
+says why.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Any
 
 from agents.backends import RulesBackend
 from agents.issues import Issue
+from agents.number_check import number_problems
 from agents.plan_models import Plan
 from agents.report import Report, Section
-from agents.verify import numbers_supported, words_supported
+from agents.verify import words_supported
 
 SYSTEM_PROMPT = "You summarise chemistry facts in one short sentence, using only the facts given."
 
@@ -67,15 +69,15 @@ class LocalBackend:
         if not findings:
             return report
         summary = self.summarize(findings)
-        if numbers_supported(summary, findings) and words_supported(summary, findings):
-            report.sections.insert(
-                0,
-                Section(
-                    heading="Summary",
-                    paragraphs=[f"{summary} *(written by {self.name} model; details and sources below)*"],
-                ),
-            )
-        else:
-            report.notes.append(f"The {self.name} model's summary was dropped: it stated values not in the findings "
-                                f"({summary[:160]!r}).")  # fmt: skip
+        problems = number_problems(summary, results, findings)
+        if not problems and not words_supported(summary, findings):
+            problems = ["most of its words are not in the findings"]
+        if not problems:
+            paragraph = f"{summary} *(written by {self.name} model; details and sources below)*"
+            report.sections.insert(0, Section(heading="Summary", paragraphs=[paragraph]))
+            return report
+        report.notes.append(f"The {self.name} model's summary was dropped: {'; '.join(problems)} "
+                            f"({summary[:160]!r}). The summary shown quotes the first findings instead.")  # fmt: skip
+        quoted = " ".join(findings[:3])  # the deterministic summary: the findings themselves, verbatim
+        report.sections.insert(0, Section(heading="Summary", paragraphs=[f"{quoted} *(quoted from the findings)*"]))
         return report

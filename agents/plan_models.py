@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agents.understanding.layer import Part
+
 
 class PlanStep(BaseModel):
     id: str = Field(description="short unique id within the plan, e.g. 's1'")
@@ -31,3 +33,12 @@ class Plan(BaseModel):
     answers: list[AnswerSpec] = Field(default_factory=list, description="single values the request asks for")
     literature_query: str | None = None
     compounds: list[str] = Field(default_factory=list, description="compound names and SMILES found in the request")
+    parts: list[Part] = Field(default_factory=list, description="each clause of the request and what became of it")
+    notes: list[str] = Field(
+        default_factory=list, description="parts not planned (not understood, unresolved, unsupported) and why"
+    )
+    background: list[str] = Field(
+        default_factory=list, description="ids of steps added for context (a named compound's record and properties)"
+    )
+    conversation: str | None = Field(None, description="the conversation intent a reply answers")
+    reply: str | None = Field(None, description="the answer to a conversational request; such a plan has no steps")

@@ -36,6 +36,10 @@ class Report(BaseModel):
     sections: list[Section]
     notes: list[str] = Field(default_factory=list, description="what was not found or failed, stated plainly")
     answer: Any = Field(None, description="the value a single-value question asked for (a list for several)")
+    reply: str | None = Field(None, description="the answer to a conversational request (a greeting, thanks, scope)")
+    parts: list[dict] = Field(
+        default_factory=list, description="each clause of the request: its intent and whether it was planned, else why"
+    )
 
     def numbering(self) -> dict[str, int]:
         return {c.id: i for i, c in enumerate(self.citations, 1)}
@@ -70,6 +74,8 @@ def format_answer(answer: Any) -> str:
 
 def render_markdown(report: Report) -> str:
     quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in report.request.strip().splitlines())
+    if report.reply:
+        return "\n".join(["# ECH0", "", quoted, "", report.reply, "", f"*run `{report.run_id}`*"])
     lines = ["# ECH0 research report", "", quoted, ""]
     if report.answer is not None:
         lines += [f"**Answer:** {format_answer(report.answer)}", ""]

@@ -60,18 +60,25 @@ class Research:
             )
         return request
 
-    def ask(self, request: str, run_id: str | None = None, context: RunContext | None = None) -> dict[str, Any]:
+    def ask(
+        self,
+        request: str,
+        run_id: str | None = None,
+        context: RunContext | None = None,
+        history: list[str] | None = None,
+    ) -> dict[str, Any]:
         """Answer one request: the report's JSON form (run_id, status, answer, report_markdown, claims, citations…).
 
         `context` is the run's own configuration (backend, re-plans, approval policy); unset fields take the
-        graph's defaults, and a resumed run keeps what it started with.
+        graph's defaults, and a resumed run keeps what it started with. `history` holds the earlier user turns of a
+        conversation, oldest first: a follow-up ("and for ibuprofen?") is read with them.
         """
         self.check_request(request)
         run_id = run_id or uuid.uuid4().hex[:12]
         self.runs.set_status(run_id, request, "running")
         try:
             state = self.graph.invoke(
-                {"run_id": run_id, "request": request}, config=_config(run_id), context=context or RunContext()
+                _input(run_id, request, history), config=_config(run_id), context=context or RunContext()
             )
         except Ech0Error as exc:
             self.runs.set_status(run_id, request, "failed", {"error": str(exc)})
@@ -79,7 +86,11 @@ class Research:
         return self._outcome(run_id, request, state)
 
     def stream(
-        self, request: str, run_id: str | None = None, context: RunContext | None = None
+        self,
+        request: str,
+        run_id: str | None = None,
+        context: RunContext | None = None,
+        history: list[str] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Answer one request, yielding progress events as the graph runs, then {"event": "result", ...}.
 
@@ -94,7 +105,7 @@ class Research:
         try:
             # the nodes emit the progress events themselves (LangGraph's custom stream): forward them as they come
             yield from graph.stream(
-                {"run_id": run_id, "request": request},
+                _input(run_id, request, history),
                 config=config,
                 context=context or RunContext(),
                 stream_mode="custom",
@@ -189,3 +200,10 @@ class Research:
             "citations": report["citations"],
             "notes": report["notes"],
         }
+
+
+def _input(run_id: str, request: str, history: list[str] | None) -> dict[str, Any]:
+    inputs: dict[str, Any] = {"run_id": run_id, "request": request}
+    if history:
+        inputs["history"] = [turn for turn in history if turn.strip()]
+    return inputs

@@ -1,21 +1,29 @@
-"""The deterministic planner: compound mentions and the literature question → tool calls. No model needed."""
+"""The deterministic planner: compound mentions, cue words and the meaning of each clause → tool calls.
+
+Each clause of a request is read three ways, most precise first: an exact single-value question (structure,
+property, formula, SMILES, Lipinski), data the clause carries (a reaction's reactants, a table of analogues, NMR
+shifts), cue words (literature, ADMET, alerts, similarity, natural products, records), and — with a classifier —
+the intent its meaning is closest to in the exemplar bank. A clause none of them serves is named in the plan's
+notes as not understood, unresolved or unsupported, with what would make it work: nothing is dropped silently.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Protocol
 
-from agents.intents import find_intents, intent_answer
-from agents.mentions import find_names, find_smiles, remove_terms
-from agents.plan_models import AnswerSpec, Plan, PlanStep
-from agents.questions import (
-    STRUCTURAL_KINDS,
-    Question,
-    asks_single_value,
-    find_mapping,
-    find_question,
-    mask_element_words,
-)
+from agents.clause_cues import asks_properties, is_instruction, literature_text, refers_back, route_clause
+from agents.intents import find_intents
+from agents.mentions import find_identifiers, find_names, find_names_fuzzy, find_smiles, remove_terms
+from agents.plan_builder import Draft, build_plan
+from agents.plan_models import Plan
+from agents.questions import asks_single_value, find_mapping, find_question, mask_element_words
+from agents.understanding.classifier import IntentClassifier
+from agents.understanding.conversation import reply
+from agents.understanding.layer import ClauseIntent, Part, read
+from agents.understanding.slots import find_series, find_spectra
+from agents.understanding.steps import semantic_calls
+from agents.understanding.unresolved import unknown_drug_names, unresolved_hint
 from knowledge.common.errors import CompoundNotFoundError, Ech0Error
 
 
@@ -24,260 +32,238 @@ class EmptyRequestError(Ech0Error):
 
 
 class CompoundNames(Protocol):
+    """Known compound names. A matcher that also has `all_names() -> list[str]` gets misspelt names matched."""
+
     def is_name(self, phrase: str) -> bool: ...
 
 
-_CHEMISTRY_CUES = re.compile(
-    r"\b(propert(y|ies)|molecular weight|mw|log ?p|tpsa|polar surface|drug[- ]?likeness|drug[- ]?like|lipinski|"
-    r"rule of (five|5)|qed|rings?|aromatic|h-?bond|hydrogen bond|donors?|acceptors?|rotatable|synthetic "
-    r"accessibility|sa score|descriptors?|formula|heavy atoms?|atoms?|bonds?|how many|smiles|molecules?)\b",
-    re.IGNORECASE,
+_REACTION_CUE = re.compile(
+    r"\b(?:products?|react(?:s|ed|ing)?|reaction of|coupl\w*|condens\w*|deprotect\w*|hydroly[sz]\w*|saponif\w*|"
+    r"esterif\w*|amidation|acylat\w*|alkylat\w*|reductive amination|suzuki|buchwald|sonogashira|heck|wittig|"
+    r"grignard|diels|click|cuaac|snar|what forms|is formed|treat(?:ed|ing|ment)\b.{0,40}\bwith)\b",
+    re.I,
 )
-_LITERATURE_CUES = re.compile(
-    r"\b(literature|papers?|stud(y|ies)|evidence|known|research|publications?|reported|reports?|trials?|"
-    r"say|says|effects?|associated|association|risk|mechanisms?|review|abstracts?|pubmed|findings?|"
-    r"why|whether|does|do|is there|are there|linked|role)\b",
-    re.IGNORECASE,
+_NAMED_REACTION = re.compile(
+    r"\b(suzuki(?:[- ]miyaura)?|buchwald(?:[- ]hartwig)?|sonogashira|heck|wittig|grignard|diels[- ]alder|cuaac|"
+    r"click|reductive amination|amide coupling|esterification|snar|boc deprotection|ester hydrolysis|"
+    r"saponification|sulfonamide formation|urea formation|n-alkylation|alkylation|hydrogenolysis|nitro reduction)\b",
+    re.I,
 )
-# Facts the compound record holds: asked of the store, not the literature.
-_RECORD_CUES = re.compile(
-    r"\b(targets?|indications?|approv\w*|identifiers?|cas (number|no)|drugbank|synonyms?|look ?up|compound store|"
-    r"records?)\b",
-    re.IGNORECASE,
-)
-_STRONG_LITERATURE_CUES = re.compile(
-    r"\b(literature|papers?|stud(y|ies)|evidence|research|publications?|reported|trials?|say|says|review|"
-    r"abstracts?|pubmed|findings?)\b",
-    re.IGNORECASE,
-)
-# Request phrasing that carries no search content.
-_FILLER = re.compile(
-    r"\b(also|please|and then|then|tell me|find|search( for)?|look up|what does the literature say( about)?|"
-    r"what do (the )?(studies|papers) say( about)?|what is known about|what('s| is) known( about)?|"
-    r"the literature( on| about)?|literature( on| about)?|summari[sz]e|give me|show me|can you|could you)\b",
-    re.IGNORECASE,
-)
-_STOPWORDS = {
-    "a",
-    "an",
-    "the",
-    "of",
-    "for",
-    "and",
-    "or",
-    "in",
-    "on",
-    "to",
-    "is",
-    "are",
-    "what",
-    "about",
-    "with",
-    "me",
-    "its",
-    "it",
-    "this",
-    "that",
-    "these",
-    "those",
-    "be",
-    "by",
-    "as",
-    "at",
-    "how",
-    "which",
-    "also",
-}
-_GENERIC_OBJECTS = {
-    "it",
-    "this",
-    "that",
-    "them",
-    "the molecule",
-    "this molecule",
-    "the compound",
-    "this compound",
-    "these",
-    "each",
-    "both",
-    "all",
-}
-_OBJECT = re.compile(r"\b(?:of|for)\s+(.+?)\s*[?.!]*$", re.IGNORECASE)
+_ABOUT_HITS = re.compile(r"\b(?:they|them|their|those|these)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:its|their)\b", re.I)
+TOOL_INTENTS = {"similarity", "toxicity", "admet", "natural_product", "compound_record", "property", "structure",
+                "train_model"}  # fmt: skip
 
 
-# Answer-format instructions ("Give your answer as an integer.") carry no research content.
-_INSTRUCTION = re.compile(
-    r"^\s*(?:please\s+)?(?:give|provide|write|return|respond|reply|express|format|answer|report|output|only|"
-    r"do not|don't|use|state|show your)\b.{0,80}\b(?:answer|integer|number|comments?|format|list|tuples?|"
-    r"smiles|json|words?|explanation|only)\b",
-    re.IGNORECASE,
-)
-_PROPERTY_CUES = re.compile(
-    r"\b(propert(y|ies)|drug[- ]?likeness|drug[- ]?like|descriptors?|profile|lipinski|rule of (five|5))\b",
-    re.IGNORECASE,
-)
-_REFERS = re.compile(r"\b(the|this|that) (molecule|compound|structure|smiles)\b|\bits?\b", re.IGNORECASE)
+def plan_request(request: str, names: CompoundNames, classifier: IntentClassifier | None = None) -> Plan:
+    """Plan the tool calls a request needs, or a reply when the request is conversation.
 
-
-def _clauses(text: str) -> list[str]:
-    # Sentences, blank-line blocks, "also", and ", and what/how…" joining two questions in one sentence.
-    parts = re.split(
-        r"(?<=[?!;])\s+|(?<=\.)\s+(?=[A-Z])|\n\s*\n|\s*\balso\b,?\s*"
-        r"|,\s*and\s+(?=(?:what|how|which|why|is|are|does|do|did|can)\b)",
-        text,
-        flags=re.IGNORECASE,
-    )
-    return [p.strip() for p in parts if p and p.strip()]
-
-
-def _content_words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[A-Za-z0-9][\w\-]*", text.lower()) if w not in _STOPWORDS]
-
-
-def _literature_query(clause: str, clause_names: list[str], has_compounds: bool) -> str | None:
-    """The search text of a clause that asks about literature, or None for a pure chemistry clause."""
-    if _INSTRUCTION.search(clause):
-        return None
-    intents = find_intents(clause, True)
-    if intents.standalone and not _STRONG_LITERATURE_CUES.search(clause):
-        return None  # "train a model for …" names an endpoint, not a compound or a question
-    has_intent = bool(intents) or bool(_RECORD_CUES.search(clause))
-    is_chem = bool(_CHEMISTRY_CUES.search(clause)) or has_intent
-    # "does it have alerts?" asks a lab, not the literature: an intent clause needs an explicit literature cue
-    is_lit = bool((_STRONG_LITERATURE_CUES if has_intent else _LITERATURE_CUES).search(clause))
-    if is_chem and not is_lit:
-        if not clause_names and not has_compounds:
-            _raise_unknown_compound(clause)
-        return None
-    query = re.sub(r"\s+", " ", _FILLER.sub(" ", clause)).strip(" ,.;:?!")
-    remaining = [w for w in _content_words(query) if w not in {n for c in clause_names for n in c.split()}]
-    if is_lit or len(remaining) >= 2:
-        return query if _content_words(query) else clause
-    return None
-
-
-def plan_request(request: str, names: CompoundNames) -> Plan:
-    """Plan the tool calls a request needs.
-
-    Single-value questions (structure, property, formula, SMILES, Lipinski) get the step that computes the
-    value and an answer spec. Every other compound named (store names) or drawn (SMILES) gets a record
-    lookup (names only) and a property calculation; clauses that ask about literature, or ask a question
-    that is not a chemistry calculation, become one literature search. "The molecule" or "it" in a clause
-    refers to the request's only structure. Raises EmptyRequestError, InvalidSmilesError for a broken
-    structure and CompoundNotFoundError when a chemistry question names a compound nobody knows.
+    Raises EmptyRequestError, InvalidSmilesError for a broken structure, and CompoundNotFoundError when nothing
+    could be planned because a chemistry question names a compound nobody knows.
     """
     text = request.strip()
     if not text:
         raise EmptyRequestError(
             'empty request: ask a research question, e.g. "What is known about metformin and cancer?"'
         )
+    text, read_notes = _spelled_out(text, names)
     smiles = find_smiles(text)
-    compound_names = find_names(mask_element_words(remove_terms(text, smiles)), names.is_name)
-    if not smiles and not compound_names:  # "… solubility of CCO": a bare structure is the only subject there is
+    identifiers = [i for i in find_identifiers(text) if i not in smiles]
+    names_found = find_names(mask_element_words(remove_terms(text, smiles + identifiers)), names.is_name)
+    names_found = _unlabelled(text, names_found, smiles) + identifiers
+    if not smiles and not names_found:  # "… solubility of CCO": a bare structure is the only subject there is
         smiles = find_smiles(text, loose=True)
+    reading = read(text, smiles + names_found, classifier)
+    if reading.conversation:
+        parts = [Part(text=c, intent=i.intent, score=round(i.score, 3), status="conversation")
+                 for c, i in zip(reading.clauses, reading.intents, strict=True)]  # fmt: skip
+        return Plan(steps=[], parts=parts, conversation=reading.conversation, reply=reply(reading.conversation, text))
 
+    draft = Draft(names=names_found, smiles=smiles, wants_properties=asks_properties(remove_terms(text, smiles)))
+    draft.notes += read_notes
+    _read_data(text, draft)
     mapping = find_mapping(remove_terms(text, smiles), smiles)
-    questions: list[Question] = [mapping] if mapping else []
-    literature_parts: list[str] = []
-    for clause in _clauses(text):
-        clause_smiles = [s for s in smiles if s in clause]
-        masked = remove_terms(clause, clause_smiles)
-        if mapping and (clause_smiles or asks_single_value(masked)):
-            continue  # the mapping's structures and its instructions
-        clause_names = find_names(mask_element_words(masked), names.is_name)
-        subject_smiles, subject_names = clause_smiles, clause_names
-        if not clause_smiles and not clause_names:
-            if _REFERS.search(masked):
-                subject_smiles = smiles if len(smiles) == 1 else []
-                subject_names = compound_names if len(compound_names) == 1 and not smiles else []
-            elif asks_single_value(masked):  # "… atoms in CCCCCC": a bare structure the strict finder skips
-                subject_smiles = find_smiles(masked, loose=True)
-                if subject_smiles:
-                    smiles.extend(s for s in subject_smiles if s not in smiles)
-        question = find_question(masked, subject_smiles, subject_names)
-        if question is not None:
-            questions.append(question)
-            continue
-        query = _literature_query(masked, clause_names, bool(smiles or compound_names))
-        if query:
-            literature_parts.append(query)
+    if mapping:
+        draft.questions.append(mapping)
+    unknown: list[str] = []
+    for clause, meaning in zip(reading.clauses, reading.intents, strict=True):
+        part = _read_clause(clause, meaning, draft, names, bool(mapping), unknown)
+        draft.parts.append(part)
     masked_text = remove_terms(text, smiles)
-    intents = find_intents(masked_text, bool(compound_names or smiles))
-    asked_about = {q.subject for q in questions} | {q.other for q in questions if q.other}
-    if intents.per_compound:
-        asked_about |= set(compound_names) | set(smiles)
-    wants_properties = bool(_PROPERTY_CUES.search(masked_text))
-
-    steps: list[PlanStep] = []
-    answers: list[AnswerSpec] = []
-
-    def add(tool: str, args: dict, purpose: str) -> str:
-        steps.append(PlanStep(id=f"s{len(steps) + 1}", tool=tool, args=args, purpose=purpose))
-        return steps[-1].id
-
-    lookups = {name: add("compound_lookup", {"query": name}, f"record of {name} in the compound store")
-               for name in compound_names}  # fmt: skip
-    properties: dict[str, str] = {}
-
-    def properties_step(compound: str) -> str:
-        if compound not in properties:
-            properties[compound] = add("compute_properties", {"compound": compound}, f"RDKit properties of {compound}")
-        return properties[compound]
-
-    for compound in compound_names + smiles:
-        if compound not in asked_about or wants_properties:
-            properties_step(compound)
-    for q in questions:
-        _plan_question(q, add, properties_step, lookups, answers)
-    single = len(compound_names + smiles) == 1 and len(intents.per_compound) == 1 and not answers
-    for compound in compound_names + smiles:
-        for tool, args in intents.per_compound:
-            step = add(tool, {"compound": compound, **args}, f"{tool.replace('_', ' ')} for {compound}")
-            found = intent_answer(masked_text, tool, args) if single else None
-            if found:
-                answers.append(AnswerSpec(step=step, field=found[0], form=found[1]))
-    for tool, args in intents.standalone:
-        add(tool, args, tool.replace("_", " "))
-    literature_query = "; ".join(literature_parts) or None
-    if literature_query:
-        add("literature_search", {"query": literature_query}, "literature evidence for the question")
-    return Plan(steps=steps, answers=answers, literature_query=literature_query, compounds=compound_names + smiles)
-
-
-def _plan_question(q: Question, add, properties_step, lookups: dict[str, str], answers: list[AnswerSpec]) -> None:
-    if q.kind in STRUCTURAL_KINDS:
-        args: dict = {"compound": q.subject, "question": q.kind}
-        if q.element:
-            args["element"] = q.element
-        if q.atoms:
-            args["atom_a"], args["atom_b"] = q.atoms
-        if q.other:
-            args["other"] = q.other
-        step = add("structure_question", args, f"exact answer: {q.kind.replace('_', ' ')} of {q.subject}")
-        answers.append(AnswerSpec(step=step, field="value"))
-    elif q.kind == "smiles" and q.subject in lookups:
-        answers.append(AnswerSpec(step=lookups[q.subject], field="record.smiles"))
-    elif q.kind == "formula":
-        answers.append(AnswerSpec(step=properties_step(q.subject), field="outputs.formula"))
-    elif q.kind == "lipinski":
-        answers.append(
-            AnswerSpec(
-                step=properties_step(q.subject),
-                field="outputs.properties.lipinski_violations",
-                form="yes_if_at_most_one",
-            )
+    draft.intents = find_intents(masked_text, bool(names_found or smiles))
+    if draft.intents and any(p.status == "not_understood" and p.intent is None for p in draft.parts):
+        for p in draft.parts:  # a cue word anywhere in the request covers the clause that carries it
+            if p.status == "not_understood" and find_intents(p.text, True):
+                p.status, p.hint = "planned", None
+    for name in unknown_drug_names(text, names.is_name):
+        if name not in unknown:
+            unknown.append(name)
+    draft.notes += [f"Not planned ({p.status.replace('_', ' ')}): “{p.text}” — {p.hint}" for p in draft.parts
+                    if p.status in ("not_understood", "unsupported") and p.hint]  # fmt: skip
+    draft.notes += [f"Unresolved compound: {unresolved_hint(name)}" for name in unknown]
+    plan = build_plan(draft, masked_text)
+    if not plan.steps and unknown:
+        raise CompoundNotFoundError(
+            f"unknown compound {unknown[0]!r}: it is not in the compound store; give its SMILES or a known drug name"
         )
-    elif q.kind == "property" and q.prop:
-        answers.append(AnswerSpec(step=properties_step(q.subject), field=f"outputs.properties.{q.prop}"))
+    return plan
 
 
-def _raise_unknown_compound(clause: str) -> None:
-    match = _OBJECT.search(clause)
-    if not match:
-        return
-    target = match.group(1).strip(" \"'")
-    if target.lower() in _GENERIC_OBJECTS or not target:
-        return
-    raise CompoundNotFoundError(
-        f"unknown compound {target!r}: it is not in the compound store; give its SMILES or a known drug name"
+def _spelled_out(text: str, names: CompoundNames) -> tuple[str, list[str]]:
+    """The request with misspelt compound names replaced by the names they match, and a note for each."""
+    all_names = getattr(names, "all_names", None)
+    if all_names is None:
+        return text, []
+    notes = []
+    for found in find_names_fuzzy(mask_element_words(text), all_names(), names.is_name):
+        text = re.sub(rf"\b{re.escape(found.mention)}\b", found.name, text, count=1)
+        notes.append(f"Read “{found.mention}” as {found.name} (name similarity {found.score:.2f})")
+    return text, notes
+
+
+def _unlabelled(text: str, names_found: list[str], smiles: list[str]) -> list[str]:
+    """Names whose structure follows in brackets ("naphthalene (c1ccc2ccccc2c1)") are labels of that SMILES."""
+    kept = []
+    for name in names_found:
+        after = rf"{re.escape(name)}\s*[(\[]\s*(?:smiles\s*[:=]?\s*)?({'|'.join(map(re.escape, smiles))})\s*[)\]]"
+        if not (smiles and re.search(after, text, re.I)):
+            kept.append(name)
+    return kept
+
+
+def _read_data(text: str, draft: Draft) -> None:
+    """Calls driven by data in the request: a table of analogues with an unknown, a formula with NMR shifts."""
+    series = find_series(text)
+    if series is not None:
+        members = [s for s, _ in series.rows] + series.queries
+        draft.not_subjects |= set(members)
+        query = series.queries[0] if series.queries else next((s for s in draft.smiles if s not in members), None)
+        if query is not None:
+            draft.not_subjects.add(query)
+            draft.data_calls.append(("sar_predict", {"series": [list(r) for r in series.rows], "query": query}))
+    spectra = find_spectra(remove_terms(text, draft.smiles + draft.names))  # an InChI's "/h3H" is no 1H shift
+    if spectra is not None:
+        args = {"formula": spectra.formula, "h_shifts": spectra.h_shifts, "c_shifts": spectra.c_shifts}
+        draft.data_calls.append(("elucidate_structure", args))
+
+
+def _subjects(clause: str, draft: Draft, clause_smiles: list[str], clause_names: list[str]) -> list[str]:
+    """What a clause is about: the molecules it names, else (for "it", "its", "the molecule") the request's."""
+    if clause_smiles or clause_names:
+        return [c for c in clause_names + clause_smiles if c not in draft.not_subjects]
+    everything = [c for c in draft.names + draft.smiles if c not in draft.not_subjects]
+    return everything if refers_back(clause) and len(everything) == 1 else []
+
+
+def _in_order(clause: str, mentions: list[str]) -> list[str]:
+    lower = clause.lower()
+    return sorted(mentions, key=lambda m: lower.find(m.lower()) if m.lower() in lower else len(lower))
+
+
+def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping: bool, unknown: list[str]) -> Part:
+    part = Part(text=clause, intent=meaning.intent, score=round(meaning.score, 3) if meaning.intent else None)
+    clause_smiles = [s for s in draft.smiles if s in clause]
+    masked = remove_terms(clause, clause_smiles)
+    if is_instruction(masked):
+        part.status = "instruction"
+        return part
+    if has_mapping and (clause_smiles or asks_single_value(masked)):
+        return part  # the mapping's structures and its instructions
+    if draft.data_calls and (meaning.intent in ("sar", "elucidation") or not masked.strip(" ?.")):
+        return part  # the table or the spectra this clause introduces
+    clause_names = find_names(mask_element_words(masked), names.is_name)
+    subjects = _subjects(clause, draft, clause_smiles, clause_names)
+    if not clause_smiles and not clause_names and not subjects and asks_single_value(masked):
+        loose = find_smiles(masked, loose=True)  # "… atoms in CCCCCC": a bare structure the strict finder skips
+        draft.smiles.extend(s for s in loose if s not in draft.smiles)
+        subjects = loose
+    question = find_question(
+        masked, [s for s in subjects if s in draft.smiles], [s for s in subjects if s in draft.names]
     )
+    if question is not None:
+        draft.questions.append(question)
+        return part
+    if _is_reaction(clause, meaning) and (reactants := _in_order(clause, clause_names + clause_smiles)):
+        named = _NAMED_REACTION.search(clause)
+        draft.not_subjects |= set(reactants)
+        draft.data_calls.append(
+            ("predict_reaction", {"reactants": reactants, "reaction": named.group(1) if named else None})
+        )
+        return part
+    route = route_clause(masked, clause_names, bool(draft.names or draft.smiles))
+    draft.record_asked |= route.record
+    semantic = meaning.intent in TOOL_INTENTS and not (route.topical_literature and route.query)
+    # Without a cue word, leftover words make a literature search only when no classifier read the clause
+    guessed = route.query and not route.explicit_literature and meaning.classified and meaning.intent != "literature"
+    if route.query and not semantic and not guessed:
+        draft.literature.append(_with_subject(route.query, subjects, clause))
+        return part
+    named_any = bool(draft.names or draft.smiles)
+    if route.chemistry and not semantic and not route.unknown_compound and named_any:
+        return part  # cue words: the request-level intents and properties cover it
+    if route.unknown_compound and not clause_names and not clause_smiles:
+        unknown.append(route.unknown_compound)
+        part.status, part.hint = "unresolved", unresolved_hint(route.unknown_compound)
+        return part
+    if _ABOUT_HITS.search(clause) and not clause_names and not clause_smiles and _asks_neighbours(draft):
+        part.served_as = ["similarity"]  # "… list their targets": the neighbours' records carry them
+        return part
+    if not subjects:  # a clause that names nothing asks about the request's one molecule, if it has one
+        everything = [c for c in draft.names + draft.smiles if c not in draft.not_subjects]
+        subjects = everything if len(everything) == 1 or refers_back(clause) else []
+    return _semantic(part, meaning, masked, subjects, draft)
+
+
+def _semantic(part: Part, meaning: ClauseIntent, masked: str, subjects: list[str], draft: Draft) -> Part:
+    intent = meaning.intent
+    if intent == "literature":
+        draft.literature.append(_with_subject(literature_text(masked), subjects, masked))
+        return part
+    if intent in ("greeting", "thanks", "capabilities"):
+        part.status = "conversation"
+        return part
+    if intent == "out_of_scope":
+        part.status, part.hint = (
+            "unsupported",
+            "outside drug-discovery research; ask about molecules, targets or papers",
+        )
+        return part
+    if intent in TOOL_INTENTS:
+        calls = semantic_calls(intent, masked, subjects)
+        if calls.missing is None:
+            draft.record_asked |= calls.record_only
+            if calls.question is not None:
+                draft.questions.append(calls.question)
+            for tool, args in calls.per_compound:
+                draft.semantic.append((tool, args, subjects))
+            draft.intents.standalone.extend(calls.standalone)
+            return part
+        part.status, part.hint = "not_understood", calls.missing
+        return part
+    part.status = "not_understood"
+    part.hint = (
+        "rephrase it naming the molecule (a drug name or SMILES) and what you want to know — a property, a structural "
+        "count, a prediction, similar compounds, or what the literature says"
+    )
+    return part
+
+
+def _asks_neighbours(draft: Draft) -> bool:
+    return any(tool == "similarity_search" for tool, _, _ in draft.semantic) or any(
+        tool == "similarity_search"
+        for tool, _ in find_intents(" ".join(p.text for p in draft.parts), True).per_compound
+    )
+
+
+def _is_reaction(clause: str, meaning: ClauseIntent) -> bool:
+    if meaning.intent is not None:
+        return meaning.intent == "reaction"
+    return bool(_REACTION_CUE.search(clause)) and not re.search(r"\badverse\b|\ballerg\w*", clause, re.I)
+
+
+def _with_subject(query: str, subjects: list[str], clause: str) -> str:
+    """A literature query that says "its"/"their" searches for the compound the pronoun stands for."""
+    if subjects and not any(s.lower() in query.lower() for s in subjects) and refers_back(clause):
+        bare = _PRONOUN.sub("", query)
+        return re.sub(r"\s+", " ", f"{' '.join(subjects)} {bare}").strip()
+    return query

@@ -64,6 +64,16 @@ class SectionData(TypedDict):
     paragraphs: list[str]
 
 
+class PartData(TypedDict):
+    """A `Part` dumped: one clause of the request, its intent, and whether it was planned (else why not)."""
+
+    text: str
+    intent: str | None
+    score: float | None
+    status: str
+    hint: str | None
+
+
 class ReportData(TypedDict):
     """A `Report` dumped (JSON mode), with its markdown rendering."""
 
@@ -74,6 +84,8 @@ class ReportData(TypedDict):
     sections: list[SectionData]
     notes: list[str]
     answer: Any  # a single value, or a list for several
+    reply: NotRequired[str | None]  # the answer to a conversational request
+    parts: NotRequired[list[PartData]]  # each clause of the request and what became of it
     report_markdown: str
 
 
@@ -103,14 +115,19 @@ class ResearchInput(TypedDict):
 
     request: str
     run_id: NotRequired[str]
+    history: NotRequired[list[str]]  # earlier user turns of the conversation, oldest first (for follow-ups)
 
 
 class ResearchState(TypedDict, total=False):
     run_id: str
     request: str
+    history: list[str]
     options: RunOptions
     plan: list[PlanStepData]
     answers: list[AnswerSpecData]
+    parts: list[PartData]  # the planner's reading of the request, clause by clause
+    plan_notes: list[str]  # parts not planned, and why
+    reply: str | None  # a conversational request's answer (the plan then has no steps)
     results: Annotated[list[StepResult], operator.add]  # each parallel act branch adds its own
     attempt: int  # re-plans so far
     issues: list[IssueData]  # the last reflection's findings

@@ -129,6 +129,24 @@ def _structure_section(b: _Builder, data: dict[str, Any]) -> None:
     section.paragraphs.append(b.claim(section, f"{data['statement']}.", [exp]))
 
 
+_DATA_HEADINGS = {
+    "predict_reaction": "Reaction product",
+    "sar_predict": "SAR series prediction",
+    "elucidate_structure": "Structure from formula and shifts",
+}
+
+
+def _statement_section(heading: str):
+    """Tools that answer with one checked statement about an experiment (reactions, SAR, spectra)."""
+
+    def render(b: _Builder, data: dict[str, Any]) -> None:
+        section = b.section(heading)
+        exp = b.cite("experiment", data["experiment_id"], data["title"])
+        section.paragraphs.append(b.claim(section, data["statement"].rstrip(".") + ".", [exp]))
+
+    return render
+
+
 def _heading(compound: dict[str, Any]) -> str:
     return f"Compound: {compound['label']}" if compound.get("record_key") else f"Structure: {compound['label']}"
 
@@ -186,6 +204,14 @@ def _toxicity_section(b: _Builder, data: dict[str, Any]) -> None:
     section.paragraphs.append(b.claim(section, text, [exp]))
 
 
+def _hit_detail(hit: dict[str, Any]) -> str:
+    """A neighbour's targets (drugs) or natural-product classes, as the compound record gives them."""
+    if hit.get("targets"):
+        return f"; targets: {_join(hit['targets'], 3)}"
+    classes = [hit.get(k) for k in ("np_class", "np_superclass", "np_pathway") if hit.get(k)]
+    return f"; class: {' / '.join(classes)}" if classes else ""
+
+
 def _similarity_section(b: _Builder, data: dict[str, Any]) -> None:
     compound = data["compound"]
     section = b.section(f"Similar to {compound['label']}")
@@ -196,7 +222,7 @@ def _similarity_section(b: _Builder, data: dict[str, Any]) -> None:
     for hit in data["hits"]:
         ref = b.cite("compound", hit["key"], hit["title"])
         claim = b.claim(section, f"{hit['label']}: Tanimoto {hit['similarity']}", [ref])
-        items.append(f"- {claim} — `{hit['smiles']}`")
+        items.append(f"- {claim} — `{hit['smiles']}`{_hit_detail(hit)}")
     section.paragraphs.append(f"Nearest compounds ({data['method']}):\n\n" + "\n".join(items))
 
 
@@ -229,6 +255,7 @@ _RENDERERS = {
     "compound_lookup": _compound_section,
     "compute_properties": _property_section,
     "literature_search": _literature_section,
+    **{tool: _statement_section(heading) for tool, heading in _DATA_HEADINGS.items()},
 }
 
 
@@ -244,7 +271,7 @@ def synthesize_report(run_id: str, request: str, results: list[dict[str, Any]]) 
         renderer = _RENDERERS.get(result["tool"])
         if renderer:
             renderer(b, result["data"])
-    if not b.report.sections:
+    if not results:
         b.report.notes.append(
             "Nothing in the request matched a tool: name a compound, give a SMILES or ask a question."
         )

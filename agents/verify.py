@@ -30,12 +30,6 @@ def _matches(value: float, pool: list[float]) -> bool:
     return any(abs(value - v) <= max(0.051, abs(v) * 0.005) for v in pool)
 
 
-def numbers_supported(text: str, sources: Any) -> bool:
-    """Whether every number in `text` is in `sources` (to rounding)."""
-    pool = _source_numbers(sources)
-    return all(_matches(n, pool) for n in _numbers(text))
-
-
 _WORD = re.compile(r"[a-z][a-z\-]{3,}")
 _COMMON = {"this", "that", "with", "which", "have", "been", "also", "from", "these", "their", "about", "into",
            "compound", "molecule", "drug", "value", "values"}  # fmt: skip

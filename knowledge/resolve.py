@@ -60,6 +60,7 @@ class ShippedStore(Protocol):
 
     def get(self, key: str) -> CompoundRecord | None: ...
     def names(self) -> list[str]: ...
+    def is_synonym(self, name: str) -> bool: ...
     def by_name(self, name: str) -> CompoundRecord | None: ...
     def by_inchikey(self, key: str, *, compute: bool = True) -> CompoundRecord | None: ...
     def by_identifier(self, ident: str) -> CompoundRecord | None: ...
@@ -136,12 +137,22 @@ def _local(store: ShippedStore, query: str, kind: Kind, value: str) -> Resolutio
         return resolved(query, record, "cas" if kind == "cas" else "drugbank_id", 1.0)
     if kind == "text":
         if (record := store.by_name(query)) is not None:
-            exact = normalize_name(record.name or "") == normalize_name(query)
-            return resolved(query, record, "name" if exact else "name_without_salt", 0.98 if exact else 0.9)
+            if normalize_name(record.name or "") == normalize_name(query):
+                return resolved(query, record, "name", 0.98)
+            if store.is_synonym(query):  # the shipped synonym table: INN/USAN/BAN or brand name
+                return resolved(query, record, "synonym", 0.95)
+            return resolved(query, record, "name_without_salt", 0.9)
         if " " not in query and (record := store.by_structure(query)) is not None:
             return resolved(query, record, "structure", 1.0)
     return None
 
+
+# PubChem CIDs and ChEMBL ids are not in the shipped sets: only the live sources or the compound DB know them.
+LIVE_ID_ADVICE = (
+    "PubChem CIDs and ChEMBL ids are looked up in PubChem or ChEMBL, so they need the live data mode "
+    "(ECH0_DATA__MODE=live) or a compound DB that already holds the compound (ech0 compounds fetch / ech0 "
+    "compounds import); offline, give the compound's name or SMILES instead"
+)
 
 _WHAT = {
     "inchikey": "InChIKey",
@@ -180,7 +191,7 @@ def resolve(store: ShippedStore, text: str) -> Resolution:
         advice = "give a drug name, CAS number, DrugBank or ChEMBL id, PubChem CID ('CID 2244'), InChIKey or SMILES"
     else:
         base = f"no compound has the {_WHAT[kind]} {value!r}"
-        advice = "the shipped sets do not hold it"
+        advice = LIVE_ID_ADVICE if kind in ("cid", "chembl") else "the shipped sets do not hold it"
     return not_found(query, f"{base}: {hint or advice}")
 
 
@@ -190,10 +201,14 @@ def _fuzzy(store: ShippedStore, query: str) -> Resolution:
     matches = process.extract(
         normalize_name(query), names, scorer=Indel.normalized_similarity, limit=5, score_cutoff=FUZZY_MIN
     )
-    scored = [(score, name) for name, score, _ in matches]
+    # Synonyms bring several names per record ("cyclosporin", "cyclosporine"): keep each record's best score.
+    best_by_key: dict[str, tuple[float, str]] = {}
+    for name, score, _ in matches:
+        key = store.by_name(name).key
+        best_by_key[key] = max(best_by_key.get(key, (0.0, name)), (score, name))
+    scored = sorted(best_by_key.values(), reverse=True)
     if not scored:
         return not_found(query, f"no compound matches {query!r}")
-    scored.sort(reverse=True)
     best = scored[0][0]
     close = [_candidate(store.by_name(name), score) for score, name in scored if best - score <= AMBIGUITY_MARGIN]
     if len(close) > 1:
@@ -313,11 +328,11 @@ class CompoundLookup:
                 compounds = pubchem.lookup(http, value, namespace)
                 entries = [c.to_entry() for c in compounds if c.structure]
         except CacheMissError:
-            return not_found(
-                query,
+            message = (
                 f"offline mode has no cached {source} answer for {value!r}; in live or replay mode "
-                f"(ECH0_DATA__MODE) ECH0 would look it up in {source}",
+                f"(ECH0_DATA__MODE) ECH0 would look it up in {source}"
             )
+            return not_found(query, f"{message}. {LIVE_ID_ADVICE}" if kind in ("cid", "chembl") else message)
         except Ech0Error as exc:  # a failure after retries, an open circuit, a rejected identifier
             return not_found(query, str(exc))
         db = self._get("db")

@@ -44,6 +44,12 @@ class LLMSettings(BaseModel):
     )
     max_replans: int = Field(1, ge=0, le=5, description="times the reflect step may send a run back to planning")
     max_request_chars: int = Field(8000, ge=100, description="longest research request accepted")
+    understanding: Literal["knn", "logreg", "off"] = Field(
+        "knn",
+        description="how the rules planner recognises a clause's intent by meaning: 'knn' matches it against the "
+        "intent exemplar bank with the shipped MiniLM (semantic-router's rule), 'logreg' uses a classifier trained "
+        "on the bank, 'off' keeps cue words only",
+    )
 
 
 class ServerSettings(BaseModel):

@@ -107,6 +107,10 @@ class _StoreNames:
     def is_name(self, phrase: str) -> bool:
         return phrase in self._names
 
+    def all_names(self) -> list[str]:
+        """Every name, for matching misspelt mentions."""
+        return sorted(self._names)
+
 
 def make_chat_model(settings: Settings, http_client=None):
     """The OpenAI-compatible chat model of the settings (vLLM, the teacher, any hosted API)."""
@@ -124,11 +128,32 @@ def make_chat_model(settings: Settings, http_client=None):
     )
 
 
+def make_intent_classifier(settings: Settings, embedder: SentenceTransformerEmbedder):
+    """The planner's intent recognition by meaning, on the retrieval embedder (None when configured off)."""
+    if settings.llm.understanding == "off":
+        return None
+    from agents.understanding.bank import shipped_bank
+    from agents.understanding.classifier import IntentClassifier
+
+    return IntentClassifier(
+        shipped_bank(),
+        embedder.embed_documents,
+        model_id=embedder.model_id,
+        cache_dir=settings.data_dir / "cache",
+        method=settings.llm.understanding,
+    )
+
+
 def make_backend(
-    settings: Settings, compounds: CompoundStore, tools=None, http_client=None, extra_names: list[str] | None = None
+    settings: Settings,
+    compounds: CompoundStore,
+    tools=None,
+    http_client=None,
+    extra_names: list[str] | None = None,
+    classifier=None,
 ) -> Backend:
     """The configured planner/writer. `tools` (the allowlist) is what an LLM planner may call."""
-    rules = RulesBackend(_StoreNames(compounds, extra_names))
+    rules = RulesBackend(_StoreNames(compounds, extra_names), classifier)
     llm = settings.llm
     if llm.backend == "rules":
         return rules
@@ -183,7 +208,9 @@ class Runtime:
         from knowledge.resolve import CompoundLookup
 
         d = self.settings.data
-        store = CompoundStore.from_files(d.drugcentral_path, d.npclassifier_path)
+        from knowledge.compounds import SHIPPED_SYNONYMS
+
+        store = CompoundStore.from_files(d.drugcentral_path, d.npclassifier_path, synonyms=SHIPPED_SYNONYMS)
         store.fallback = CompoundLookup(store, lambda: self.compound_db, lambda: self.http)
         return store
 
@@ -201,9 +228,7 @@ class Runtime:
     def labs(self) -> LabRunner:
         from labs.base import LabContext
 
-        return LabRunner(
-            ExperimentStore(self.settings.db_url), LabContext(models_dir=self.settings.models_dir)
-        )
+        return LabRunner(ExperimentStore(self.settings.db_url), LabContext(models_dir=self.settings.models_dir))
 
     @cached_property
     def runs(self) -> RunStore:
@@ -236,7 +261,14 @@ class Runtime:
     @cached_property
     def backend(self) -> Backend:
         tools = self.tools if self.settings.llm.backend == "openai" else None
-        return make_backend(self.settings, self.compounds, tools, extra_names=self.compound_db.names())
+        return make_backend(
+            self.settings, self.compounds, tools, extra_names=self.compound_db.names(), classifier=self.intents
+        )
+
+    @cached_property
+    def intents(self):
+        """The intent classifier the rules planner reads clauses with (shared by every backend of the runtime)."""
+        return make_intent_classifier(self.settings, self.embedder)
 
     def backend_named(self, name: str) -> Backend:
         """The backend `name` ('rules', 'openai', 'local') on these settings, for a run whose context picks it
@@ -245,7 +277,7 @@ class Runtime:
             settings = self.settings.model_copy(update={"llm": self.settings.llm.model_copy(update={"backend": name})})
             tools = self.tools if name == "openai" else None
             self._named_backends[name] = make_backend(
-                settings, self.compounds, tools, extra_names=self.compound_db.names()
+                settings, self.compounds, tools, extra_names=self.compound_db.names(), classifier=self.intents
             )
         return self._named_backends[name]
 

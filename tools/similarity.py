@@ -50,7 +50,10 @@ def similarity_search(ctx: ToolContext, compound: str, k: int = 5, library: Libr
         if record.key == structure.record_key:
             continue  # the query itself
         hits.append({"key": record.key, "label": record.label, "title": record.source_title,
-                     "smiles": record.smiles, "similarity": round(float(score), 3)})  # fmt: skip
+                     "smiles": record.smiles, "similarity": round(float(score), 3),
+                     # what a chemist asks next about neighbours: a drug's targets, a natural product's classes
+                     "targets": record.targets[:5], "np_class": record.np_class,
+                     "np_superclass": record.np_superclass, "np_pathway": record.np_pathway})  # fmt: skip
     return {
         "compound": structure.as_dict(compound),
         "library": library,

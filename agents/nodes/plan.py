@@ -17,6 +17,7 @@ from langgraph.types import Command, Overwrite, Send
 
 from agents.context import RunContext, RunSetup
 from agents.state import ResearchState, StepInput
+from agents.understanding.follow_up import contextualize
 from knowledge.common.errors import Ech0Error
 
 
@@ -42,10 +43,17 @@ def make_plan_node(setup: RunSetup):
             raise RunInputError('the run\'s input needs a "request": the research question as text, {"request": "…"}')
         run_id = _run_id(state, runtime)
         options = setup.options(runtime.context)  # the run starts here: later nodes read them from the state
-        result = setup.backend_named(options["backend"]).plan(request)
+        backend = setup.backend_named(options["backend"])
+        history = [t for t in state.get("history") or [] if isinstance(t, str)]
+        # a follow-up is read with the earlier turns by the deterministic planner, whichever backend plans it
+        planned_as = contextualize(request, history, getattr(backend, "rules", backend).plan) if history else request
+        result = backend.plan(planned_as)
+        if planned_as != request:
+            result.notes.insert(0, f"Read with the earlier turns of the conversation as: “{planned_as}”")
         steps = [s.model_dump() for s in result.steps]
         answers = [a.model_dump() for a in result.answers]
-        update = {"run_id": run_id, "options": options, "plan": steps, "answers": answers}
+        update = {"run_id": run_id, "options": options, "plan": steps, "answers": answers, "reply": result.reply,
+                  "parts": [p.model_dump() for p in result.parts], "plan_notes": result.notes}  # fmt: skip
         if "plan" in state:  # the thread answered an earlier request: its step results and re-plans are not this run's
             update |= {"results": Overwrite([]), "issues": [], "superseded": [], "attempt": 0}
         runtime.stream_writer({"event": "plan", "run_id": run_id, "steps": steps})

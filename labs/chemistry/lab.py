@@ -11,9 +11,10 @@ from rdkit.ML.Cluster import Butina
 from knowledge.common.errors import Ech0Error
 from knowledge.common.mol import InvalidSmilesError, canonical_smiles, inchikey, to_mol
 from labs.base import register_lab
-from labs.chemistry import structure
+from labs.chemistry import reactions, structure
 from labs.chemistry.features import fingerprint_generator
 from labs.chemistry.properties import compute_properties
+from labs.chemistry.sar import predict_series
 
 
 def _mols(smiles: list[str]) -> tuple[list, list[dict]]:
@@ -50,7 +51,28 @@ class ChemistryLab:
             "substructure": self.substructure,
             "cluster": self.cluster,
             "diversity": self.diversity,
+            "elucidate": self.elucidate,
+            "reaction_products": self.reaction_products,
+            "sar_predict": self.sar_predict,
         }
+
+    @staticmethod
+    def elucidate(
+        formula: str,
+        h_shifts: list[float] | None = None,
+        c_shifts: list[float] | None = None,
+        h_counts: list[int] | None = None,
+        max_candidates: int = 10,
+        use_constraints: bool = True,
+        cap: int = 200_000,
+        time_budget_s: float = 60.0,
+    ) -> dict[str, Any]:
+        """Candidate structures for a formula ranked by agreement of additive-model and given NMR shifts."""
+        from labs.chemistry import elucidation  # imported on use: only this operation needs the generator
+
+        return elucidation.elucidate(
+            formula, h_shifts, c_shifts, h_counts, max_candidates, use_constraints, cap, time_budget_s
+        )
 
     @staticmethod
     def properties(smiles: str, names: list[str] | None = None) -> dict[str, Any]:
@@ -108,6 +130,11 @@ class ChemistryLab:
         return {"clusters": rows, "n_clusters": len(rows), "errors": errors}
 
     @staticmethod
+    def sar_predict(series: list, query: str, value_name: str = "activity") -> dict[str, Any]:
+        """Predict an unknown analogue's value from [(SMILES, value), …]: Free–Wilson, matched pairs or k-NN."""
+        return predict_series(series, query, value_name)
+
+    @staticmethod
     def diversity(smiles: list[str]) -> dict[str, Any]:
         """Mean pairwise Tanimoto distance (Morgan r=2) and the number of distinct Bemis–Murcko scaffolds."""
         mols, errors = _mols(smiles)
@@ -124,3 +151,8 @@ class ChemistryLab:
             "n": len(mols),
             "errors": errors,
         }
+
+    @staticmethod
+    def reaction_products(reactants: list[str], reaction: str | None = None) -> dict[str, Any]:
+        """Predicted products of reactant SMILES under the reaction templates (or those `reaction` names)."""
+        return reactions.predict_products(reactants, reaction)

@@ -2,9 +2,9 @@
 
 - `model` picks the profile (see server.api.profiles); an unknown one gets a 404 `model_not_found`. What each
   request parameter does, and which are refused with a 400, is in server.api.chat_request.
-- The last user message is the research request. Earlier user messages are put before it, one a line (the
-  most recent that fit in 1,000 characters), so that a follow-up such as "and its logP?" still names the
-  compound; the earlier questions are then answered again alongside it. System and assistant messages are not
+- The last user message is the research request. Earlier user messages (the most recent that fit in 1,000
+  characters) are its history: a follow-up such as "and its logP?" or "and for ibuprofen?" is read with them
+  (the report notes how it was read); the earlier questions are not answered again. System and assistant messages are not
   passed on: ECH0 follows its own instructions and re-derives facts rather than trusting earlier answers.
 - The reply is the cited report (markdown). Its citations are also in an extra top-level `citations` field
   (on the final chunk when streaming), with the `run_id` that feedback refers to and the run's `status`:
@@ -37,7 +37,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from knowledge.common.errors import Ech0Error
-from server.api.chat_request import ChatRequest, compose_request, refuse_unsupported
+from server.api.chat_request import ChatRequest, Conversation, compose_request, refuse_unsupported
 from server.api.deps import get_profiles, require_read, require_run
 from server.api.errors import ech0_error_body
 from server.api.profiles import Profiles, UsagePolicy
@@ -108,11 +108,12 @@ def _usage(
     return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}, basis
 
 
-def answer(profiles: Profiles, body: ChatRequest, request: str, run_id: str) -> Answer:
+def answer(profiles: Profiles, body: ChatRequest, conversation: Conversation, run_id: str) -> Answer:
     """Run the research request on the profile's runtime, then cut the report and count its usage."""
     runtime = profiles.get(body.model)
+    request = conversation.text()
     with metering(UsageMeter()) as meter:
-        result = runtime.research.ask(request, run_id)
+        result = runtime.research.ask(conversation.request, run_id, history=conversation.history)
     counter = profiles.counter(body.model)
     full = result["report_markdown"]
     kept, finish, cut_by = cut_text(full, body.stop_sequences(), body.token_limit(), counter)

@@ -127,8 +127,19 @@ def refuse_unsupported(body: ChatRequest) -> None:
     body.token_limit()
 
 
-def compose_request(messages: list[ChatMessage], max_chars: int) -> str:
-    """The research request: earlier user messages (the most recent that fit), one a line, then the last one."""
+class Conversation(BaseModel):
+    """The research request (the last user message) and the earlier user turns a follow-up is read with."""
+
+    request: str
+    history: list[str] = Field(default_factory=list)
+
+    def text(self) -> str:
+        """Everything ECH0 reads, one turn a line (what usage counts as the prompt)."""
+        return "\n".join([*self.history, self.request])
+
+
+def compose_request(messages: list[ChatMessage], max_chars: int) -> Conversation:
+    """The last user message as the request, with the earlier user messages that fit (the most recent first)."""
     users = [m.text().strip() for m in messages if m.role == "user" and m.text().strip()]
     if not users:
         raise ApiError(400, "no user message: the last user message is the research request", param="messages")
@@ -142,4 +153,4 @@ def compose_request(messages: list[ChatMessage], max_chars: int) -> str:
             break
         context.insert(0, turn)
         budget -= len(turn) + 1
-    return "\n".join([*context, last])
+    return Conversation(request=last, history=context)

@@ -170,3 +170,62 @@ def test_local_backend_writes_a_summary_or_says_why_not(runtime):
     summary_dropped = any("local model's summary was dropped" in n for n in result["notes"])
     assert summary_kept != summary_dropped  # exactly one: a checked summary, or a note saying why it is absent
     assert any(c["text"] == "Molecular weight of metformin: 129.17 g/mol." for c in result["claims"])
+
+
+class _Names:
+    def is_name(self, phrase):
+        return phrase.lower() in {"metformin", "phenformin"}
+
+
+def _schemas():
+    from tools.registry import list_tools
+
+    return {spec.name: spec.args_schema for spec in list_tools()}
+
+
+def test_plan_check_drops_an_invented_compound_and_repairs_a_missing_slot_from_the_rules_plan():
+    from agents.plan_check import ToolCall, check_plan
+
+    request = "How many rings are in c1ccc2ccccc2c1, and what is the molecular weight of Metformin?"
+    rules = RulesBackend(_Names()).plan(request)
+    calls = [
+        ToolCall(name="compute_properties", args={"compound": "metformin"}),  # case differs: still the request's
+        ToolCall(name="compute_properties", args={"compound": "aspirin"}),  # never mentioned: invented
+        ToolCall(name="structure_question", args={"compound": "c1ccc2ccccc2c1"}),  # no `question`
+        ToolCall(name="train_admet_model", args={"seeds": 2}),  # no `endpoint`, and the rules plan trains nothing
+        ToolCall(name="run_python", args={"code": "import os"}),
+    ]
+    checked = check_plan(calls, _schemas(), request, rules, "openai")
+    assert [(s.id, s.tool, s.args) for s in checked.steps] == [
+        ("s1", "compute_properties", {"compound": "metformin"}),
+        ("s2", "structure_question", {"compound": "c1ccc2ccccc2c1", "question": "rings"}),
+    ]
+    assert "repaired" in checked.steps[1].purpose
+    notes = "\n".join(checked.notes)
+    assert "'aspirin' is not in the request" in notes
+    assert "missing question; took question='rings' from the rules plan" in notes
+    assert "train_admet_model" in notes and "missing endpoint, and the rules plan has no such step" in notes
+    assert "run_python: not an allowed tool" in notes
+
+
+def test_openai_plan_carries_the_check_notes():
+    from langchain_openai import ChatOpenAI
+
+    from agents.llm_backend import ChatModelBackend
+
+    schemas = _schemas()
+    tools = {name: StructuredTool.from_function(lambda **kw: {}, name=name, description=name, args_schema=schema)
+             for name, schema in schemas.items()}  # fmt: skip
+    endpoint = ReplayEndpoint(
+        [("structure_question", {"compound": "c1ccc2ccccc2c1"}), ("toxicity_alerts", {"compound": "thalidomide"})],
+        lambda sources: [],
+    )
+    model = ChatOpenAI(model="m", base_url="http://llm.test/v1", api_key="k",
+                       http_client=httpx.Client(transport=httpx.MockTransport(endpoint)))  # fmt: skip
+    backend = ChatModelBackend("openai", model, tools, RulesBackend(_Names()), "http://llm.test/v1")
+    plan = backend.plan("How many rings are in c1ccc2ccccc2c1?")
+    assert [(s.id, s.tool, s.args) for s in plan.steps] == [
+        ("s1", "structure_question", {"compound": "c1ccc2ccccc2c1", "question": "rings"})
+    ]
+    assert plan.answers[0].step == "s1"  # the repaired step answers the question: no duplicate rules step
+    assert any("thalidomide" in n for n in plan.notes) and any("Repaired" in n for n in plan.notes)

@@ -35,7 +35,8 @@ def graph(tmp_path):
 
 def test_graph_input_output_state_and_context_have_json_schemas(graph):
     inputs = graph.get_input_jsonschema()
-    assert set(inputs["properties"]) == {"run_id", "request"} and inputs["required"] == ["request"]  # id: optional
+    # the run id and a conversation's earlier turns are optional
+    assert set(inputs["properties"]) == {"run_id", "request", "history"} and inputs["required"] == ["request"]
     outputs = graph.get_output_jsonschema()
     assert {"plan", "results", "issues", "report", "options"} <= set(outputs["properties"])
     state = TypeAdapter(ResearchState).json_schema()

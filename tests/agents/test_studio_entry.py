@@ -49,7 +49,7 @@ def test_langgraph_dev_gets_a_graph_whose_context_studio_can_edit(studio_env, mo
     graph = _load_factory(monkeypatch)()
     assert isinstance(graph, Pregel) and graph.checkpointer is None  # Studio brings its own
     inputs = graph.get_input_jsonschema()
-    assert set(inputs["properties"]) == {"run_id", "request"} and inputs["required"] == ["request"]
+    assert set(inputs["properties"]) == {"run_id", "request", "history"} and inputs["required"] == ["request"]
     context = graph.get_context_jsonschema()
     assert set(context["properties"]) == {"backend", "max_replans", "approval"}
     assert context["properties"]["approval"]["anyOf"][0]["enum"] == ["expensive", "never", "always"]

@@ -76,7 +76,7 @@ def test_studio_gets_the_graph_and_its_schemas(studio):
     schemas = client.get(f"/assistants/{assistant_id}/schemas")
     assert schemas.status_code == 200
     inputs, context = schemas.json()["input_schema"], schemas.json()["context_schema"]
-    assert set(inputs["properties"]) == {"request", "run_id"} and inputs["required"] == ["request"]
+    assert set(inputs["properties"]) == {"request", "run_id", "history"} and inputs["required"] == ["request"]
     assert set(context["properties"]) == {"backend", "max_replans", "approval"}
     assert "report" in schemas.json()["output_schema"]["properties"]
 

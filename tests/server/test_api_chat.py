@@ -84,11 +84,12 @@ def test_earlier_user_turns_become_context():
         ChatMessage(role="assistant", content="Metformin is …"),
         ChatMessage(role="user", content=[{"type": "text", "text": "And its logP?"}]),
     ]
-    assert compose_request(messages, 8000) == "What is known about metformin?\nAnd its logP?"
-    assert compose_request(messages[-1:], 8000) == "And its logP?"
+    conversation = compose_request(messages, 8000)
+    assert (conversation.request, conversation.history) == ("And its logP?", ["What is known about metformin?"])
+    assert compose_request(messages[-1:], 8000).history == []
     turns = [ChatMessage(role="user", content=text) for text in ("a" * 600, "b" * 600, "c" * 300, "d")]
-    assert compose_request(turns, 8000) == f"{'b' * 600}\n{'c' * 300}\nd"  # the most recent that fit
-    request = compose_request([ChatMessage(role="user", content="a" * 5000), turns[-1]], 8000)
+    assert compose_request(turns, 8000).text() == f"{'b' * 600}\n{'c' * 300}\nd"  # the most recent that fit
+    request = compose_request([ChatMessage(role="user", content="a" * 5000), turns[-1]], 8000).text()
     assert request.startswith("…a") and request.endswith("a\nd") and len(request.rsplit("\n", 1)[0]) <= 1000
 
 

@@ -4,8 +4,9 @@
   request parameter does, and which are refused with a 400, is in server.api.chat_request.
 - The last user message is the research request. Earlier user messages (the most recent that fit in 1,000
   characters) are its history: a follow-up such as "and its logP?" or "and for ibuprofen?" is read with them
-  (the report notes how it was read); the earlier questions are not answered again. System and assistant messages are not
-  passed on: ECH0 follows its own instructions and re-derives facts rather than trusting earlier answers.
+  (the report notes how it was read); the earlier questions are not answered again. System and assistant
+  messages are not passed on: ECH0 follows its own instructions and re-derives facts rather than trusting
+  earlier answers.
 - The reply is the cited report (markdown). Its citations are also in an extra top-level `citations` field
   (on the final chunk when streaming), with the `run_id` that feedback refers to and the run's `status`:
   "awaiting_approval" when a step needs a person's approval (POST /v1/research/{run_id}/approve or /reject).

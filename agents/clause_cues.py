@@ -162,7 +162,7 @@ def route_clause(clause: str, clause_names: list[str], has_compounds: bool) -> C
     remaining = [w for w in _content_words(query) if w not in {n for c in clause_names for n in c.split()}]
     if is_lit or len(remaining) >= 2:
         route.query = query if _content_words(query) else clause
-        route.explicit_literature = is_lit
+        route.explicit_literature = route.topical_literature  # not a question shape ("does …", "how do I …")
     return route
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _ADMET_ENDPOINTS: dict[str, str] = {
-    r"\bsolub\w*|\blog ?s\b": "solubility",
-    r"\bbbb\b|blood[- ]brain|\bcns\b|brain penetra\w*": "bbb",
-    r"lipophilicity|\blog ?d\b": "lipophilicity",
-    r"clinical[- ](?:trial )?toxicity|\bclintox\b": "clintox",
+    r"\bsolub\w*|\blog ?s\b|\besol\b|\bdelaney\b": "solubility",
+    r"\bbbbp?\b|blood[- ]brain|\bcns\b|brain penetra\w*": "bbb",
+    r"lipophilicity|\blog ?d\b|\blipo\b": "lipophilicity",
+    r"clinical[- ](?:trial )?toxicity|\bclintox\b|toxicity[- ]in[- ](?:clinical[- ])?trials|trial toxicity": "clintox",
 }
 _ADMET_ALL = re.compile(r"\badmet\b|\bpharmacokinetic\w*|\babsorption\b|\bdistribution\b", re.I)
 _PREDICT = re.compile(r"\bpredict\w*|\bestimat\w*|\bwill it\b|\bdoes it\b|\bcan it\b|\bhow (?:soluble|well)\b", re.I)

@@ -70,7 +70,8 @@ def find_smiles(text: str, loose: bool = False) -> list[str]:
         if not looks_like_smiles(token):
             continue
         cued = i > 0 and words[i - 1].lower().strip("(") in _CUE_WORDS
-        strong = cued or any(c in _STRONG_MARKS for c in token)
+        marked = any(c in _STRONG_MARKS for c in token)
+        strong = cued or marked
         ring_closure = any(token.count(d) >= 2 for d in set(token) if d.isdigit())  # "C1CCCCC1"
         weak = (any(c.islower() for c in token) and any(c.isdigit() for c in token)) or ring_closure
         bare = loose and token not in _ACRONYMS and ("C" in token or "c" in token)
@@ -79,7 +80,8 @@ def find_smiles(text: str, loose: bool = False) -> list[str]:
         try:
             to_mol(token)
         except InvalidSmilesError:
-            if strong:
+            # a cue word before a plain word is a table header ("SMILES  pIC50"), not a broken structure
+            if marked or (cued and any(c.isdigit() for c in token) is False and len(token) > 3):
                 raise
             continue
         found.append(token)

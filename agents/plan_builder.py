@@ -92,7 +92,8 @@ def build_plan(draft: Draft, answer_text: str) -> Plan:
         compounds=draft.names + draft.smiles,
         parts=draft.parts,
         notes=draft.notes,
-        background=[s.id for s in steps if s.id in background],
+        # a step an answer is read from was asked for, whatever added it
+        background=[s.id for s in steps if s.id in background and s.id not in {a.step for a in answers}],
     )
 
 

@@ -45,24 +45,39 @@ _MAPPING = re.compile(
     r"|\bcorrespond(?:ing|ence)?\b.{0,30}\batoms?\b",
     re.I | re.S,
 )
-_FORMULA = re.compile(r"\b(?:molecular|chemical|empirical)\s+formula\b", re.I)
-_SMILES_ASK = re.compile(r"\b(?:what is|what's|give|write|provide)\b.{0,30}\bsmiles\b", re.I)
+_FORMULA = re.compile(r"\b(?:(?:molecular|chemical|empirical|hill|sum)\s+)?formula\b(?!\s+(?:of|for)\s+success)", re.I)
+_SMILES_ASK = re.compile(
+    r"\b(?:what is|what's|give|write|provide|which|show|get)\b.{0,30}\bsmiles\b|\bsmiles\s+(?:string\s+)?(?:of|for)\b"
+    r"|\bsmiles\s*\?|^\s*smiles\b",
+    re.I,
+)
 _LIPINSKI = re.compile(
     r"\b(?:obey|obeys|pass|passes|satisf(?:y|ies)|compl(?:y|ies)|meet|meets|follow|follows|violate|violates|"
-    r"break|breaks)\b.{0,40}\b(?:lipinski|rule of (?:five|5)|ro5)\b",
+    r"break|breaks|within|under|fit|fits)\b.{0,40}\b(?:lipinski|rule of (?:five|5)|ro5)\b"
+    r"|\b(?:lipinski|ro5|rule[- ]of[- ](?:five|5))[- ]?(?:complian\w*|check|pass\w*|ok|friendly)\b"
+    r"|\bcomplian\w*\b.{0,30}\b(?:lipinski|rule of (?:five|5)|ro5)\b",
     re.I | re.S,
 )
+# Ways chemists name each property (a misspelt word is corrected before these are read).
 _PROPERTY_WORDS: dict[str, str] = {
-    r"molecular weight|molar mass|\bmw\b": "molecular_weight",
-    r"\blog ?p\b|\bclogp\b": "logp",
-    r"\btpsa\b|polar surface area": "tpsa",
-    r"h-?bond donors?|hydrogen[- ]bond donors?|\bhbd\b": "hbd",
-    r"h-?bond acceptors?|hydrogen[- ]bond acceptors?|\bhba\b": "hba",
-    r"rotatable bonds?": "rotatable_bonds",
-    r"\bqed\b|drug-?likeness score": "qed",
-    r"lipinski violations|violations of (?:lipinski|the rule of (?:five|5))": "lipinski_violations",
-    r"synthetic accessibility|\bsa score\b|\bsascore\b": "sa_score",
+    r"molecular weight|molar mass|molecular mass|\bmol\.? ?(?:wt|weight)\b|\bmw\b|how heavy|\bformula weight"
+    r"|(?<!body )\bweight\b(?!\s+(?:loss|gain|management|reduction|bearing))": "molecular_weight",
+    r"\blog ?p\b|\bclogp\b|\balogp\b|partition coefficient": "logp",
+    r"\btpsa\b|polar surface area|\btopological psa\b|\bpsa\b": "tpsa",
+    r"(?:h|hydrogen)[- ]?bond[- ]donors?|\bhbds?\b|\bdonor count\b|\bdonors\b": "hbd",
+    r"(?:h|hydrogen)[- ]?bond[- ]acceptors?|\bhbas?\b|\bacceptor count\b|\bacceptors\b": "hba",
+    r"rotatable bonds?|rotatable[- ]bond count|\bnrotb\b|\brotors\b": "rotatable_bonds",
+    r"\bqed\b|drug-?likeness score|quantitative estimate of drug-?likeness": "qed",
+    r"(?:lipinski|ro5|rule[- ]of[- ](?:five|5))\s+violations?|violations of (?:lipinski|the rule of (?:five|5)|ro5)"
+    r"|\bviolations?\b.{0,25}\b(?:lipinski|ro5|rule of (?:five|5))": "lipinski_violations",
+    r"synthetic(?:al)? accessibility|\bsa[ _]?score\b|\bsascore\b": "sa_score",
 }
+# A property named in a question about a topic ("what is known about the logP of …") is not a value asked.
+_ABOUT_TOPIC = re.compile(
+    r"\b(?:known|literature|stud(?:y|ies)|evidence|papers?|effects?|impacts?|affects?|influences?|role|predict\w*|"
+    r"improv\w*|increas\w*|reduc\w*|optimi[sz]\w*)\b",
+    re.I,
+)
 _VALUE_ASK = re.compile(r"\b(?:what is|what's|what are|how many|how much|give|report|calculate|compute)\b", re.I)
 
 
@@ -86,10 +101,18 @@ def _element(clause: str) -> str | None:
 
 
 def _property(clause: str) -> str | None:
+    named = properties_named(clause)
+    return named[0] if named else None
+
+
+def properties_named(clause: str) -> list[str]:
+    """Every property a clause names, in order of appearance ("MW and logP of …" → both)."""
+    found: dict[str, int] = {}
     for pattern, name in _PROPERTY_WORDS.items():
-        if re.search(pattern, clause, re.I):
-            return name
-    return None
+        match = re.search(pattern, clause, re.I)
+        if match:
+            found.setdefault(name, match.start())
+    return sorted(found, key=found.get)
 
 
 _ELEMENT_MENTION = re.compile(
@@ -145,6 +168,27 @@ def find_question(clause: str, smiles: list[str], names: list[str]) -> Question 
     if _SMILES_ASK.search(clause) and not smiles:
         return Question("smiles", subject)
     prop = _property(clause)
-    if prop and _VALUE_ASK.search(clause):
+    if prop and (_VALUE_ASK.search(clause) or not _ABOUT_TOPIC.search(clause)):
         return Question("property", subject, prop=prop)
     return None
+
+
+def more_questions(clause: str, first: Question) -> list[Question]:
+    """The other single values a clause asks of the same subject: "the formula and the number of aromatic rings
+    of naproxen", "MW and logP for aspirin", "number of heavy atoms, QED, and …"."""
+    if first.kind in ("atom_mapping", "shortest_path", "count_element"):
+        return []
+    subject = first.subject
+    more: list[Question] = []
+    for kind, pattern in (("heavy_atoms", _HEAVY), ("aromatic_rings", _AROMATIC_RINGS), ("formula", _FORMULA),
+                          ("lipinski", _LIPINSKI)):  # fmt: skip
+        if kind != first.kind and pattern.search(clause):
+            more.append(Question(kind, subject, prop="lipinski_violations" if kind == "lipinski" else None))
+    if first.kind not in ("rings", "aromatic_rings") and _RINGS.search(clause) and not _AROMATIC_RINGS.search(clause):
+        more.append(Question("rings", subject))
+    if first.kind != "smiles" and _SMILES_ASK.search(clause):
+        more.append(Question("smiles", subject))
+    if not _ABOUT_TOPIC.search(clause) or _VALUE_ASK.search(clause):
+        more += [Question("property", subject, prop=p) for p in properties_named(clause)
+                 if p != first.prop and not (first.kind == "lipinski" and p == "lipinski_violations")]  # fmt: skip
+    return more

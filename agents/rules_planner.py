@@ -10,18 +10,21 @@ notes as not understood, unresolved or unsupported, with what would make it work
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Protocol
 
 from agents.clause_cues import asks_properties, is_instruction, literature_text, refers_back, route_clause
 from agents.intents import find_intents
-from agents.mentions import find_identifiers, find_names, find_names_fuzzy, find_smiles, remove_terms
+from agents.mentions import common_words, find_identifiers, find_names, find_names_fuzzy, find_smiles, remove_terms
 from agents.plan_builder import Draft, build_plan
 from agents.plan_models import Plan
-from agents.questions import asks_single_value, find_mapping, find_question, mask_element_words
+from agents.questions import asks_single_value, find_mapping, find_question, mask_element_words, more_questions
+from agents.understanding.bank import CONVERSATION, IntentBank, shipped_bank
 from agents.understanding.classifier import IntentClassifier
 from agents.understanding.conversation import reply
 from agents.understanding.layer import ClauseIntent, Part, read
 from agents.understanding.slots import find_series, find_spectra
+from agents.understanding.spelling import DOMAIN_WORDS, correct_words, vocabulary_of
 from agents.understanding.steps import semantic_calls
 from agents.understanding.unresolved import unknown_drug_names, unresolved_hint
 from knowledge.common.errors import CompoundNotFoundError, Ech0Error
@@ -66,7 +69,7 @@ def plan_request(request: str, names: CompoundNames, classifier: IntentClassifie
         raise EmptyRequestError(
             'empty request: ask a research question, e.g. "What is known about metformin and cancer?"'
         )
-    text, read_notes = _spelled_out(text, names)
+    text, read_notes = _spelled_out(text, names, classifier.bank if classifier else shipped_bank())
     smiles = find_smiles(text)
     identifiers = [i for i in find_identifiers(text) if i not in smiles]
     names_found = find_names(mask_element_words(remove_terms(text, smiles + identifiers)), names.is_name)
@@ -106,19 +109,49 @@ def plan_request(request: str, names: CompoundNames, classifier: IntentClassifie
         raise CompoundNotFoundError(
             f"unknown compound {unknown[0]!r}: it is not in the compound store; give its SMILES or a known drug name"
         )
+    if not plan.steps and not smiles and not names_found and classifier is not None:
+        # nothing to act on and no molecule named: answer as conversation, asking what is wanted when unclear
+        plan.conversation = _closest_conversation(reading)
+        plan.reply = reply(plan.conversation, text)
     return plan
 
 
-def _spelled_out(text: str, names: CompoundNames) -> tuple[str, list[str]]:
-    """The request with misspelt compound names replaced by the names they match, and a note for each."""
-    all_names = getattr(names, "all_names", None)
-    if all_names is None:
-        return text, []
+def _closest_conversation(reading) -> str:
+    """The conversation intent a clause reads closest to, though below the confidence bar; else "clarify"."""
+    best = max(reading.intents, key=lambda i: i.score, default=None)
+    if best is not None and best.intent in CONVERSATION:
+        return best.intent
+    return (
+        "out_of_scope" if best is not None and best.runner_up == "out_of_scope" and best.intent is None else "clarify"
+    )
+
+
+def _spelled_out(text: str, names: CompoundNames, bank: IntentBank) -> tuple[str, list[str]]:
+    """The request with misspelt compound names and domain words put right, and a note for each name."""
     notes = []
-    for found in find_names_fuzzy(mask_element_words(text), all_names(), names.is_name):
-        text = re.sub(rf"\b{re.escape(found.mention)}\b", found.name, text, count=1)
-        notes.append(f"Read “{found.mention}” as {found.name} (name similarity {found.score:.2f})")
+    all_names = getattr(names, "all_names", None)
+    if all_names is not None:
+        found = find_names_fuzzy(mask_element_words(text), all_names(), names.is_name)
+        if not found and not find_smiles(text) and not find_names(text, names.is_name):
+            # nothing else names a molecule: a looser match ("diazepan") is the likelier reading
+            found = find_names_fuzzy(mask_element_words(text), all_names(), names.is_name, min_score=0.8)
+        for mention in found:
+            text = re.sub(rf"\b{re.escape(mention.mention)}\b", mention.name, text, count=1)
+            notes.append(f"Read “{mention.mention}” as {mention.name} (name similarity {mention.score:.2f})")
+    stop = common_words()
+    text, _ = correct_words(text, _domain_words(bank), lambda w: w in stop or names.is_name(w))
     return text, notes
+
+
+_VOCABULARIES: dict[str, frozenset[str]] = {}
+
+
+def _domain_words(bank: IntentBank) -> frozenset[str]:
+    key = bank.fingerprint()
+    if key not in _VOCABULARIES:
+        exemplars = [text for _, text in bank.pairs()] + [spec.description for spec in bank.intents.values()]
+        _VOCABULARIES[key] = vocabulary_of([*exemplars, DOMAIN_WORDS])
+    return _VOCABULARIES[key]
 
 
 def _unlabelled(text: str, names_found: list[str], smiles: list[str]) -> list[str]:
@@ -181,7 +214,9 @@ def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping
         masked, [s for s in subjects if s in draft.smiles], [s for s in subjects if s in draft.names]
     )
     if question is not None:
-        draft.questions.append(question)
+        asked = [question, *more_questions(masked, question)]
+        others = [s for s in subjects if s != question.subject] if question.kind != "atom_mapping" else []
+        draft.questions += asked + [replace(q, subject=s) for s in others for q in asked]
         return part
     if _is_reaction(clause, meaning) and (reactants := _in_order(clause, clause_names + clause_smiles)):
         named = _NAMED_REACTION.search(clause)
@@ -201,7 +236,8 @@ def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping
     named_any = bool(draft.names or draft.smiles)
     if route.chemistry and not semantic and not route.unknown_compound and named_any:
         return part  # cue words: the request-level intents and properties cover it
-    if route.unknown_compound and not clause_names and not clause_smiles:
+    per_compound = meaning.intent is None or meaning.intent in TOOL_INTENTS - {"train_model"}
+    if route.unknown_compound and not clause_names and not clause_smiles and per_compound:
         unknown.append(route.unknown_compound)
         part.status, part.hint = "unresolved", unresolved_hint(route.unknown_compound)
         return part

@@ -33,7 +33,7 @@ class IntentClassifier:
         *,
         model_id: str = "",
         cache_dir: Path | None = None,
-        method: Method = "knn",
+        method: Method = "logreg",
         k: int = 3,
     ) -> None:
         self.bank = bank

@@ -67,6 +67,7 @@ class ClauseIntent:
     intent: str | None
     score: float
     runner_up: str | None = None
+    top: str | None = None  # the closest intent even below the confidence bar
     classified: bool = True  # False when no classifier read the clause (cue words only)
 
 
@@ -90,9 +91,8 @@ def read(text: str, mentions: Sequence[str], classifier: IntentClassifier | None
     for scores in classifier.scores(masked):
         order = ranked(scores)
         best, score = order[0]
-        intents.append(
-            ClauseIntent(best if score >= threshold else None, score, order[1][0] if len(order) > 1 else None)
-        )
+        runner_up = order[1][0] if len(order) > 1 else None
+        intents.append(ClauseIntent(best if score >= threshold else None, score, runner_up, top=best))
     return Reading(clauses, intents, _conversation(intents, bool(mentions)))
 
 

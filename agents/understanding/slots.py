@@ -28,7 +28,11 @@ class Series:
 
 
 def _cells(line: str) -> list[str]:
-    return [c.strip().strip("`'\"") for c in _SEPARATORS.split(line.strip().strip("|")) if c.strip()]
+    """A row's cells without list bullets, quotes, "label:" colons or the brackets around "(pIC50 5.0)"."""
+    cells = [c.strip().strip("`'\"").rstrip(":,") for c in _SEPARATORS.split(line.strip().strip("|")) if c.strip()]
+    cells = [c[1:] if c.startswith("(") and c.count("(") > c.count(")") else c for c in cells]
+    cells = [c[:-1] if c.endswith(")") and c.count(")") > c.count("(") else c for c in cells]
+    return [c for c in cells if c and c not in ("-", "*", "•", "–")]
 
 
 def _smiles_cell(cells: list[str]) -> str | None:
@@ -51,6 +55,8 @@ def _value_cell(cells: list[str], smiles: str) -> float | str | None:
             return "?"
         if re.fullmatch(_NUMBER, cell):
             return float(cell.replace("−", "-"))
+        if not re.search(r"\d", cell) or re.fullmatch(r"p?[A-Za-z]+\d*", cell):
+            continue  # a unit or a label ("nM", "pIC50") beside the value
     return None
 
 

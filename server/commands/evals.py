@@ -70,11 +70,20 @@ def relevance(
 @app.command("planner")
 def planner(
     dev: Path | None = typer.Option(None, "--dev", help="dev set JSONL (default: the shipped planner dev set)"),
+    split: str | None = typer.Option(
+        None, "--split", help="the paraphrase set instead: 'dev', or 'sealed' (measured once, at the end of tuning)"
+    ),
+    answers: bool = typer.Option(False, "--answers", help="paraphrase set: also answer the single-value questions"),
     latency: bool = typer.Option(False, "--latency", help="also answer every request and report p50/p95 latency"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
-    """Plan accuracy of the configured backend on the planner dev set (and `ech0 ask` latency, warm)."""
+    """Plan accuracy of the configured backend on the planner dev set (and `ech0 ask` latency, warm); with
+    --split, intent, slot and answer accuracy per intent on the independent paraphrase set."""
     from evals.planner import DEV_SET, evaluate_plans, load_dev_set, measure_latency
+
+    if split is not None:
+        _paraphrase(split, answers, as_json)
+        return
 
     cases = load_dev_set(dev or DEV_SET)
     rt = runtime()
@@ -94,6 +103,53 @@ def planner(
         typer.echo(f"  miss {miss['id']}: planned {miss['planned']}")
     if latency:
         typer.echo(f"latency: p50 {result['latency']['p50_s']} s, p95 {result['latency']['p95_s']} s")
+
+
+def _paraphrase(split: str, answers: bool, as_json: bool) -> None:
+    from evals.understanding import SPLITS, evaluate, load_cases
+    from evals.understanding_report import render
+    from knowledge.common.errors import Ech0Error
+
+    if split not in SPLITS:
+        raise Ech0Error(f"unknown split {split!r}: use 'dev' or 'sealed'")
+    cases = load_cases(SPLITS[split])
+    with open_runtime() as rt:
+        plan, resolve = _probe(rt)
+        ask = (lambda case: rt.research.ask(case.request, history=case.history)["answer"]) if answers else None
+        plan(cases[0])  # warm: the model and the exemplar vectors load before timing
+        with progress_bar(f"evaluating the {split} split") as progress:
+            task = progress.add_task("eval", total=len(cases))
+            result = evaluate(cases, plan, resolve, ask, lambda n: progress.advance(task, n))
+    result = {"split": split, "backend": rt.backend.name, "understanding": rt.settings.llm.understanding, **result}
+    if as_json:
+        print_json(result)
+        return
+    typer.echo(render(result))
+
+
+def _probe(rt):
+    """Plan a case as `ech0 ask` would (a follow-up read with its history), and resolve a mention offline."""
+    from agents.understanding.follow_up import contextualize
+    from knowledge.common.errors import CompoundNotFoundError
+    from knowledge.common.mol import inchikey, try_mol
+    from knowledge.standardize import smiles_inchikey
+
+    def plan(case):
+        backend = rt.backend
+        rules = getattr(backend, "rules", backend)
+        request = contextualize(case.request, case.history, rules.plan) if case.history else case.request
+        return backend.plan(request)
+
+    def resolve(text: str) -> str | None:
+        if (mol := try_mol(text)) is not None:
+            return inchikey(mol)
+        try:
+            record = rt.compounds.resolve(text)
+        except CompoundNotFoundError:
+            return None
+        return record.inchikey or smiles_inchikey(record.smiles)
+
+    return plan, resolve
 
 
 def _eval_retriever(rt, corpus: Path):

@@ -22,8 +22,9 @@ _LITERATURE_CUES = re.compile(
 )
 # Facts the compound record holds: asked of the store, not the literature.
 _RECORD_CUES = re.compile(
-    r"\b(targets?|indications?|approv\w*|identifiers?|cas (number|no)|drugbank|synonyms?|look ?up|compound store|"
-    r"records?)\b",
+    r"\b(targets?|indications?|approv\w*(?!\s+(?:drugs?|medicines?|compounds?|chemical space))|identifiers?|"
+    r"cas (number|no)|drugbank|synonyms?|look ?up|compound store|records?|used (to treat|for treating|against)|"
+    r"indicated (for|in)|prescribed for|what (diseases?|conditions?) (does|is|are))\b",
     re.IGNORECASE,
 )
 _STRONG_LITERATURE_CUES = re.compile(

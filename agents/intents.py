@@ -36,7 +36,7 @@ _NATURAL_PRODUCT = re.compile(
 )
 _TRAIN = re.compile(r"\b(?:train|retrain|fit|build)\b.{0,40}\b(?:model|predictor|classifier|regressor)s?\b", re.I)
 _LIBRARY = [
-    (re.compile(r"natural[- ]products?", re.I), "natural_products"),
+    (re.compile(r"natural[- ]products?|\bnps\b", re.I), "natural_products"),
     (re.compile(r"\b(?:approved|marketed)?\s*drugs?\b|\binhibitors?\b", re.I), "approved_drugs"),
 ]
 

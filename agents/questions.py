@@ -24,6 +24,7 @@ _ELEMENT_WORDS = (
 )
 _SYMBOL = r"(?:Cl|Br|Si|Se|Na|Li|Mg|Ca|Fe|Zn|Cu|Pt|As|[CHNOFPSIBK])"
 _ELEMENT_COUNT = [
+    re.compile(rf"\b(?P<el>{_ELEMENT_WORDS})(?:\s+atoms?|s)?\s+(?:atom\s+)?count\b", re.I),
     re.compile(
         rf"\b(?:how many|number of|count(?: the)?|total)\s+(?P<el>{_ELEMENT_WORDS})(?![- ]?bond)(?:\s+atoms?|s)?\b",
         re.I,
@@ -31,7 +32,11 @@ _ELEMENT_COUNT = [
     re.compile(rf"\b(?i:how many|number of|count(?: the)?)\s+(?P<el>{_SYMBOL})\s+(?i:atoms?)\b"),
     re.compile(rf"\b(?:how many|number of)\s+atoms\s+of\s+(?P<el>{_ELEMENT_WORDS}|{_SYMBOL})\b", re.I),
 ]
-_HEAVY = re.compile(r"\b(?:how many|number of|count(?: the)?)\s+(?:heavy|non-hydrogen)\s+atoms?\b", re.I)
+_HEAVY = re.compile(
+    r"\b(?:how many|number of|count(?: the)?)\s+(?:heavy|non-hydrogen|non-h)\s+atoms?\b|\bheavy[- ]atom count\b"
+    r"|\batoms?\b\W{0,3}(?:not counting|excluding|without|ignoring|other than)\s+(?:the\s+)?hydrogens?",
+    re.I,
+)
 _AROMATIC_RINGS = re.compile(r"\b(?:how many|number of|count(?: the)?)\s+aromatic\s+rings?\b", re.I)
 _RINGS = re.compile(r"\b(?:how many|number of|count(?: the)?)\s+(?:\w+\s+)?rings?\b|\bring count\b", re.I)
 _SHORTEST = re.compile(
@@ -39,10 +44,15 @@ _SHORTEST = re.compile(
     r"|\bdistance\b.{0,40}\bbetween\b.{0,40}(?:dummy|\*|asterisk)|\bbonds? separat",
     re.I | re.S,
 )
+_ONE_BASED = re.compile(
+    r"\b(?:1|one)[- ]based\b"
+    r"|\b(?:counting|numbered|numbering|indexed|starting)\b[^.?!]{0,20}\b(?:from|at)\s+(?:1|one)\b",
+    re.I,
+)
 _ATOM_PAIR = re.compile(r"\batoms?\s+(?:index\s+)?(\d+)\s+(?:and|to)\s+(?:atom\s+)?(?:index\s+)?(\d+)\b", re.I)
 _MAPPING = re.compile(
     r"\batom[- ]?mapping\b|\bmap(?:ping)?\s+(?:of\s+)?(?:the\s+|each\s+|every\s+)?atoms?\b|\bmap\b.{0,40}\bto\b"
-    r"|\bcorrespond(?:ing|ence)?\b.{0,30}\batoms?\b",
+    r"|\bcorrespond(?:ing|ence)?\b.{0,30}\batoms?\b|\batoms?[- ](?:to[- ]atom\s+)?correspondences?\b",
     re.I | re.S,
 )
 _FORMULA = re.compile(r"\b(?:(?:molecular|chemical|empirical|hill|sum)\s+)?formula\b(?!\s+(?:of|for)\s+success)", re.I)
@@ -150,7 +160,8 @@ def find_question(clause: str, smiles: list[str], names: list[str]) -> Question 
         return None
     if _SHORTEST.search(clause):
         pair = _ATOM_PAIR.search(clause)
-        atoms = (int(pair.group(1)), int(pair.group(2))) if pair else None
+        base = 1 if _ONE_BASED.search(clause) else 0  # "counting atoms from 1": the tools number from 0
+        atoms = (int(pair.group(1)) - base, int(pair.group(2)) - base) if pair else None
         return Question("shortest_path", subject, atoms=atoms)
     if _HEAVY.search(clause):
         return Question("heavy_atoms", subject)
@@ -175,8 +186,12 @@ def find_question(clause: str, smiles: list[str], names: list[str]) -> Question 
 
 def more_questions(clause: str, first: Question) -> list[Question]:
     """The other single values a clause asks of the same subject: "the formula and the number of aromatic rings
-    of naproxen", "MW and logP for aspirin", "number of heavy atoms, QED, and …"."""
-    if first.kind in ("atom_mapping", "shortest_path", "count_element"):
+    of naproxen", "MW and logP for aspirin", "how many chlorines and how many nitrogens …"."""
+    if first.kind == "count_element":
+        named = [m.group(1) for m in re.finditer(rf"\b({_ELEMENT_WORDS})(?:s|\s+atoms?)?\b", clause, re.I)]
+        others = [e for e in dict.fromkeys(n.lower() for n in named) if e != (first.element or "").lower()]
+        return [Question("count_element", first.subject, element=e) for e in others]
+    if first.kind in ("atom_mapping", "shortest_path"):
         return []
     subject = first.subject
     more: list[Question] = []

@@ -73,7 +73,11 @@ def plan_request(request: str, names: CompoundNames, classifier: IntentClassifie
     smiles = find_smiles(text)
     identifiers = [i for i in find_identifiers(text) if i not in smiles]
     names_found = find_names(mask_element_words(remove_terms(text, smiles + identifiers)), names.is_name)
-    names_found = _unlabelled(text, names_found, smiles) + identifiers
+    # drug-shaped names nobody knows ("sotorasib") are planned as given: the resolver says what it finds (live
+    # mode may look them up), and the plan notes them
+    unknown = [n for n in unknown_drug_names(remove_terms(text, smiles + identifiers), names.is_name)]
+    names_found = _in_order(text, _unlabelled(text, names_found, smiles) + identifiers + unknown)
+    names = _AlsoNamed(names, unknown)
     if not smiles and not names_found:  # "… solubility of CCO": a bare structure is the only subject there is
         smiles = find_smiles(text, loose=True)
     reading = read(text, smiles + names_found, classifier)
@@ -86,11 +90,11 @@ def plan_request(request: str, names: CompoundNames, classifier: IntentClassifie
     draft.notes += read_notes
     _read_data(text, draft)
     mapping = find_mapping(remove_terms(text, smiles), smiles)
+    vague: list[str] = []  # objects of chemistry questions that name no known compound
     if mapping:
         draft.questions.append(mapping)
-    unknown: list[str] = []
     for clause, meaning in zip(reading.clauses, reading.intents, strict=True):
-        part = _read_clause(clause, meaning, draft, names, bool(mapping), unknown)
+        part = _read_clause(clause, meaning, draft, names, bool(mapping), vague)
         draft.parts.append(part)
     masked_text = remove_terms(text, smiles)
     draft.intents = find_intents(masked_text, bool(names_found or smiles))
@@ -98,22 +102,29 @@ def plan_request(request: str, names: CompoundNames, classifier: IntentClassifie
         for p in draft.parts:  # a cue word anywhere in the request covers the clause that carries it
             if p.status == "not_understood" and find_intents(p.text, True):
                 p.status, p.hint = "planned", None
-    for name in unknown_drug_names(text, names.is_name):
-        if name not in unknown:
-            unknown.append(name)
     draft.notes += [f"Not planned ({p.status.replace('_', ' ')}): “{p.text}” — {p.hint}" for p in draft.parts
                     if p.status in ("not_understood", "unsupported") and p.hint]  # fmt: skip
-    draft.notes += [f"Unresolved compound: {unresolved_hint(name)}" for name in unknown]
+    draft.notes += [f"Unresolved compound: {unresolved_hint(name)}" for name in unknown + vague]
     plan = build_plan(draft, masked_text)
-    if not plan.steps and unknown:
+    if not plan.steps and vague:
         raise CompoundNotFoundError(
-            f"unknown compound {unknown[0]!r}: it is not in the compound store; give its SMILES or a known drug name"
+            f"unknown compound {vague[0]!r}: it is not in the compound store; give its SMILES or a known drug name"
         )
     if not plan.steps and not smiles and not names_found and classifier is not None:
         # nothing to act on and no molecule named: answer as conversation, asking what is wanted when unclear
         plan.conversation = _closest_conversation(reading)
         plan.reply = reply(plan.conversation, text)
     return plan
+
+
+class _AlsoNamed:
+    """A name matcher that also knows the request's unresolved drug-shaped names, so clauses find them."""
+
+    def __init__(self, names: CompoundNames, extra: list[str]) -> None:
+        self.names, self.extra = names, set(extra)
+
+    def is_name(self, phrase: str) -> bool:
+        return phrase in self.extra or self.names.is_name(phrase)
 
 
 def _closest_conversation(reading) -> str:

@@ -148,7 +148,7 @@ def slots_ok(part: CasePart, plan: Plan, resolve: Resolve) -> bool:
     if part.intent == "literature":  # a literature query names its compounds in its text
         queries = " ".join(s.args.get("query", "") for s in asked if s.tool == "literature_search").lower()
         planned |= {k for c in plan.compounds if c.lower() in queries and (k := resolve(c))}
-    wanted = {c.inchikey or resolve(c.smiles or c.mention) for c in part.compounds} - {None}
+    wanted = {c.inchikey or resolve(c.smiles or c.mention) for c in part.compounds} - {None, ""}
     try:
         return wanted <= planned and _detail_ok(part, plan, asked, resolve)
     except Ech0Error:

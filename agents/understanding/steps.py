@@ -37,7 +37,8 @@ def _structure(clause: str, subject: str) -> Question | None:
         return Question("shortest_path", subject)
     pair = _ATOM_PAIR.search(clause)
     if pair and re.search(r"\b(?:path|bonds?|distance|apart|separat\w*|between|link\w*)\b", clause, re.I):
-        return Question("shortest_path", subject, atoms=(int(pair.group(1)), int(pair.group(2))))
+        base = 1 if re.search(r"\b(?:1|one)[- ]based\b|\bfrom\s+(?:1|one)\b", clause, re.I) else 0
+        return Question("shortest_path", subject, atoms=(int(pair.group(1)) - base, int(pair.group(2)) - base))
     element = _ELEMENTS.search(clause)
     if element:
         return Question("count_element", subject, element=element.group(1).lower())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agents.intents import find_intents
+from agents.intents import find_intents, normalize_endpoints
 
 _CHEMISTRY_CUES = re.compile(
     r"\b(propert(y|ies)|molecular weight|mw|log ?p|tpsa|polar surface|drug[- ]?likeness|drug[- ]?like|lipinski|"
@@ -28,7 +28,7 @@ _RECORD_CUES = re.compile(
     re.IGNORECASE,
 )
 _STRONG_LITERATURE_CUES = re.compile(
-    r"\b(literature|papers?|stud(y|ies)|evidence|research|publications?|reported|trials?|say|says|review|"
+    r"\b(literature|papers?|stud(y|ies)|evidence|research|publications?|published|reported|trials?|say|says|review|"
     r"abstracts?|pubmed|findings?)\b",
     re.IGNORECASE,
 )
@@ -126,6 +126,10 @@ class ClauseRoute:
     unknown_compound: str | None = None
 
 
+def asks_record(clause: str) -> bool:
+    return bool(_RECORD_CUES.search(clause))
+
+
 def is_instruction(clause: str) -> bool:
     return bool(_INSTRUCTION.search(clause))
 
@@ -140,6 +144,7 @@ def refers_back(text: str) -> bool:
 
 def route_clause(clause: str, clause_names: list[str], has_compounds: bool) -> ClauseRoute:
     """The literature search text of a clause that asks about literature; chemistry clauses get none."""
+    original, clause = clause, normalize_endpoints(clause)  # cue words read the endpoint as one word
     route = ClauseRoute(
         strong_literature=bool(_STRONG_LITERATURE_CUES.search(clause)),
         topical_literature=bool(_STRONG_LITERATURE_CUES.search(clause) or _TOPICAL_LITERATURE.search(clause)),
@@ -159,10 +164,10 @@ def route_clause(clause: str, clause_names: list[str], has_compounds: bool) -> C
         if not clause_names and not has_compounds:
             route.unknown_compound = unknown_object(clause)
         return route
-    query = literature_text(clause)
+    query = literature_text(original)
     remaining = [w for w in _content_words(query) if w not in {n for c in clause_names for n in c.split()}]
     if is_lit or len(remaining) >= 2:
-        route.query = query if _content_words(query) else clause
+        route.query = query if _content_words(query) else original
         route.explicit_literature = route.topical_literature  # not a question shape ("does …", "how do I …")
     return route
 

@@ -26,19 +26,37 @@ _TOX = re.compile(
 )
 _SIMILAR = re.compile(
     r"\bsimilar\b|\banalog(?:ue)?s?\b|\bnearest neighbou?rs?\b|\blook-?alikes?\b|\bresembl\w*"
-    r"|\b(?:compounds?|molecules?|drugs?|inhibitors?|agents?)\s+like\b",
+    r"|\b(?:compounds?|molecules?|drugs?|inhibitors?|agents?)\s+like\b|\blooks?\s+like\b",
     re.I,
 )
 _NATURAL_PRODUCT = re.compile(
-    r"natural[- ]products?|\bnp[- ]likeness\b|\bnpclassifier\b|biosynthetic|\bpathway\b|\bsuperclass\b|"
+    r"natural[- ]products?|\bnp[- ]likeness\b|\bnp\b|\bnpclassifier\b|biosynthetic|\bpathway\b|\bsuperclass\b|"
     r"\bclassify\b|\bterpenoids?\b|\balkaloids?\b|\bpolyketides?\b|\bflavonoids?\b",
     re.I,
 )
-_TRAIN = re.compile(r"\b(?:train|retrain|fit|build)\b.{0,40}\b(?:model|predictor|classifier|regressor)s?\b", re.I)
+_TRAIN = re.compile(
+    r"\b(?:train|retrain|fit|build)\b.{0,40}\b(?:model|predictor|classifier|regressor|gnn|random forest|network)s?\b"
+    r"|\b(?:model|predictor|classifier|regressor)s?\b.{0,60}\b(?:train|retrain|fit)\b"
+    r"|\b(?:train|retrain)\s+(?:a\s+|an\s+|my\s+)?(?:solubility|clintox|bbbp?|lipophilicity|esol|delaney|lipo)\b",
+    re.I,
+)
 _LIBRARY = [
     (re.compile(r"natural[- ]products?|\bnps\b", re.I), "natural_products"),
     (re.compile(r"\b(?:approved|marketed)?\s*drugs?\b|\binhibitors?\b", re.I), "approved_drugs"),
 ]
+
+
+_CLINTOX_PHRASE = re.compile(
+    r"\bclinical[- ](?:trial[- ])?tox(?:icity)?\b|\btoxicity[- ]in[- ](?:clinical[- ])?trials\b|\btrial toxicity\b"
+    r"|\bfail(?:ing|s|ure)?\b[^.?!]{0,25}\bclinical trials?\b[^.?!]{0,20}\btoxicity\b",
+    re.I,
+)
+
+
+def normalize_endpoints(text: str) -> str:
+    """Wordings of the clinical-trial toxicity endpoint as one word ("ClinTox"), so that "trial" is not read as a
+    literature cue nor "toxicity" as a request for structural alerts."""
+    return _CLINTOX_PHRASE.sub("ClinTox", text)
 
 
 @dataclass
@@ -70,6 +88,7 @@ def find_intents(text: str, has_compounds: bool) -> IntentSteps:
     literature, not a model: there a prediction needs an explicit cue ("predict", "estimate").
     """
     steps = IntentSteps()
+    text = normalize_endpoints(text)
     endpoints = admet_endpoints(text) if _PREDICT.search(text) or not _ASKS_LITERATURE.search(text) else []
     if _TRAIN.search(text) and not (has_compounds and endpoints and _PREDICT.search(text)):
         # (a request to train and predict is one predict_admet call: it trains what is missing, with approval)

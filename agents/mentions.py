@@ -67,8 +67,8 @@ def find_smiles(text: str, loose: bool = False) -> list[str]:
     words = text.split()
     for i, raw in enumerate(words):
         token = _strip_token(raw)
-        if not looks_like_smiles(token):
-            continue
+        if not looks_like_smiles(token) or re.fullmatch(r"[A-Z]{2,5}\+?/[-−]", token):
+            continue  # "BBB+/-": a class label, not a structure
         cued = i > 0 and words[i - 1].lower().strip("(") in _CUE_WORDS
         marked = any(c in _STRONG_MARKS for c in token)
         strong = cued or marked

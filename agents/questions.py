@@ -84,7 +84,7 @@ _PROPERTY_WORDS: dict[str, str] = {
 }
 # A property named in a question about a topic ("what is known about the logP of …") is not a value asked.
 _ABOUT_TOPIC = re.compile(
-    r"\b(?:known|literature|stud(?:y|ies)|evidence|papers?|effects?|impacts?|affects?|influences?|role|predict\w*|"
+    r"\b(?:known|literature|stud(?:y|ies)|evidence|papers?|effects?|impacts?|affects?|influences?|role|"
     r"improv\w*|increas\w*|reduc\w*|optimi[sz]\w*)\b",
     re.I,
 )
@@ -191,7 +191,7 @@ def more_questions(clause: str, first: Question) -> list[Question]:
         named = [m.group(1) for m in re.finditer(rf"\b({_ELEMENT_WORDS})(?:s|\s+atoms?)?\b", clause, re.I)]
         others = [e for e in dict.fromkeys(n.lower() for n in named) if e != (first.element or "").lower()]
         return [Question("count_element", first.subject, element=e) for e in others]
-    if first.kind in ("atom_mapping", "shortest_path"):
+    if first.kind == "atom_mapping":
         return []
     subject = first.subject
     more: list[Question] = []
@@ -199,7 +199,8 @@ def more_questions(clause: str, first: Question) -> list[Question]:
                           ("lipinski", _LIPINSKI)):  # fmt: skip
         if kind != first.kind and pattern.search(clause):
             more.append(Question(kind, subject, prop="lipinski_violations" if kind == "lipinski" else None))
-    if first.kind not in ("rings", "aromatic_rings") and _RINGS.search(clause) and not _AROMATIC_RINGS.search(clause):
+    plain_rings = re.search(r"(?<!aromatic )(?<!aromatic-)\brings?\b|\bring count\b", clause, re.I)
+    if first.kind != "rings" and plain_rings and (_RINGS.search(clause) or first.kind == "aromatic_rings"):
         more.append(Question("rings", subject))
     if first.kind != "smiles" and _SMILES_ASK.search(clause):
         more.append(Question("smiles", subject))

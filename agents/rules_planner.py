@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from typing import Protocol
 
-from agents.clause_cues import asks_properties, is_instruction, literature_text, refers_back, route_clause
+from agents.clause_cues import asks_properties, asks_record, is_instruction, literature_text, refers_back, route_clause
 from agents.intents import find_intents
 from agents.mentions import common_words, find_identifiers, find_names, find_names_fuzzy, find_smiles, remove_terms
 from agents.plan_builder import Draft, build_plan
@@ -97,7 +97,8 @@ def plan_request(request: str, names: CompoundNames, classifier: IntentClassifie
         part = _read_clause(clause, meaning, draft, names, bool(mapping), vague)
         draft.parts.append(part)
     masked_text = remove_terms(text, smiles)
-    draft.intents = find_intents(masked_text, bool(names_found or smiles))
+    intent_text = remove_terms(" ".join(p.text for p in draft.parts if p.served_as != ["literature"]), smiles)
+    draft.intents = find_intents(intent_text, bool(names_found or smiles))
     if draft.intents and any(p.status == "not_understood" and p.intent is None for p in draft.parts):
         for p in draft.parts:  # a cue word anywhere in the request covers the clause that carries it
             if p.status == "not_understood" and find_intents(p.text, True):
@@ -208,14 +209,15 @@ def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping
     part = Part(text=clause, intent=meaning.intent, score=round(meaning.score, 3) if meaning.intent else None)
     clause_smiles = [s for s in draft.smiles if s in clause]
     masked = remove_terms(clause, clause_smiles)
-    if is_instruction(masked):
+    if is_instruction(masked) and not clause_smiles and not find_names(masked, names.is_name):
         part.status = "instruction"
         return part
     if has_mapping and (clause_smiles or asks_single_value(masked)):
         return part  # the mapping's structures and its instructions
-    if draft.data_calls and (meaning.intent in ("sar", "elucidation") or not masked.strip(" ?.")):
-        return part  # the table or the spectra this clause introduces
+    if draft.data_calls and not clause_smiles and meaning.intent not in TOOL_INTENTS | {"literature"}:
+        return part  # the table or the spectra this clause introduces ("Free–Wilson please. Data:")
     clause_names = find_names(mask_element_words(masked), names.is_name)
+    draft.record_asked |= asks_record(masked)
     subjects = _subjects(clause, draft, clause_smiles, clause_names)
     if not clause_smiles and not clause_names and not subjects and asks_single_value(masked):
         loose = find_smiles(masked, loose=True)  # "… atoms in CCCCCC": a bare structure the strict finder skips
@@ -243,6 +245,8 @@ def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping
     guessed = route.query and not route.explicit_literature and meaning.classified and meaning.intent != "literature"
     if route.query and not semantic and not guessed:
         draft.literature.append(_with_subject(route.query, subjects, clause))
+        if route.topical_literature:
+            part.served_as = ["literature"]  # its cue words ("the toxicity of …") are the search's topic
         return part
     named_any = bool(draft.names or draft.smiles)
     if route.chemistry and not semantic and not route.unknown_compound and named_any:

@@ -38,17 +38,22 @@ def contextualize(request: str, history: Sequence[str], plan_fn: PlanFn) -> str:
     research turn rewritten with what the follow-up changes."""
     base = None
     for turn in history:
-        base = _resolve(turn, base, plan_fn)
+        resolved = _resolve(turn, base, plan_fn)
+        if resolved is not None:
+            base = resolved
     if base is None:
         return request
-    return _resolve(request, base, plan_fn)
+    return _resolve(request, base, plan_fn) or request
 
 
-def _resolve(turn: str, base: str | None, plan_fn: PlanFn) -> str:
-    """`turn` made self-contained against `base` (the last research turn, already self-contained)."""
+def _resolve(turn: str, base: str | None, plan_fn: PlanFn) -> str | None:
+    """`turn` made self-contained against `base` (the last research turn, already self-contained); None for a
+    conversation turn ("thanks!"), which is answered as it is and is no base for later turns."""
     plan = _try(plan_fn, turn)
-    if base is None or (plan is not None and plan.reply is not None):
-        return base if plan is not None and plan.reply is not None and base is not None else turn
+    if plan is not None and plan.conversation not in (None, "clarify") and not plan.compounds:
+        return None  # (a turn too vague on its own may be a follow-up: it is read with the earlier ones)
+    if base is None:
+        return turn
     base_plan = _try(plan_fn, base)
     if base_plan is None or not base_plan.compounds:
         return turn

@@ -35,28 +35,29 @@ def _cells(line: str) -> list[str]:
     return [c for c in cells if c and c not in ("-", "*", "•", "–")]
 
 
-def _smiles_cell(cells: list[str]) -> str | None:
-    """The row's structure: among its first two cells, one that reads as a SMILES (not a word like "CO")."""
-    for cell in cells[:2]:
-        structural = any(ch in "()[]=#@123456789" for ch in cell) or (
-            len(cell) >= 3 and set(cell) <= set("CNOSPFIclnos")
-        )
-        if structural and try_mol(cell) is not None:
-            return cell
-    return None
+def _structural(cell: str) -> bool:
+    """A cell that reads as a SMILES rather than a word ("CO", "pIC50")."""
+    marked = any(ch in "()[]=#@123456789" for ch in cell) or (len(cell) >= 3 and set(cell) <= set("CNOSPFIclnos"))
+    return marked and try_mol(cell) is not None
 
 
-def _value_cell(cells: list[str], smiles: str) -> float | str | None:
-    """The row's value: the last numeric cell, or "?" for an unknown; None when the row has neither."""
-    for cell in reversed(cells):
-        if cell == smiles or cell.endswith(smiles):
-            break
+def _row(cells: list[str]) -> tuple[str, float | str | None]:
+    """The row's structure (its last SMILES cell) and the value after it: a number, "?" or None."""
+    for i in range(len(cells) - 1, -1, -1):
+        if _structural(cells[i]):
+            return cells[i], _value_after(cells[i + 1 :])
+    return "", None
+
+
+def _value_after(cells: list[str]) -> float | str | None:
+    for cell in cells:
         if _UNKNOWN.match(cell):
             return "?"
         if re.fullmatch(_NUMBER, cell):
             return float(cell.replace("−", "-"))
-        if not re.search(r"\d", cell) or re.fullmatch(r"p?[A-Za-z]+\d*", cell):
-            continue  # a unit or a label ("nM", "pIC50") beside the value
+        if re.fullmatch(r"p?[A-Za-z]+\d*|[<>≈~=]", cell):
+            continue  # a label or a unit beside the value ("pIC50", "nM")
+        return None
     return None
 
 
@@ -72,15 +73,12 @@ def find_series(text: str) -> Series | None:
         cells = _cells(line)
         if len(cells) < 2:
             continue
-        smiles = _smiles_cell(cells)
-        if smiles is None:
-            continue
-        value = _value_cell(cells, smiles)
+        smiles, value = _row(cells)
         if value == "?":
             series.queries.append(smiles)
         elif isinstance(value, float):
             series.rows.append((smiles, value))
-        elif len(lines) > 2 and re.search(r"\d", line.replace(smiles, "")):
+        elif smiles and cells[-1] != smiles and re.search(r"\d", cells[cells.index(smiles) + 1]):
             raise TableError(f"table row {line.strip()!r}: expected a SMILES and a number (or '?' for the unknown)")
     if len(series.rows) < 2:
         return None

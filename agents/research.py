@@ -199,6 +199,9 @@ class Research:
             ],
             "citations": report["citations"],
             "notes": report["notes"],
+            "reply": report.get("reply"),
+            # each clause of the request: what it was read as, and for one not planned, why and what would help
+            "parts": report.get("parts", []),
         }
 
 

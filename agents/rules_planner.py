@@ -216,7 +216,8 @@ def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping
         return part  # the mapping's structures and its instructions
     if draft.data_calls and not clause_smiles and meaning.intent not in TOOL_INTENTS | {"literature"}:
         return part  # the table or the spectra this clause introduces ("Free–Wilson please. Data:")
-    clause_names = find_names(mask_element_words(masked), names.is_name)
+    # (a name that labels a bracketed SMILES is not a subject of its own: the request's names exclude it)
+    clause_names = [n for n in find_names(mask_element_words(masked), names.is_name) if n in draft.names]
     draft.record_asked |= asks_record(masked)
     subjects = _subjects(clause, draft, clause_smiles, clause_names)
     if not clause_smiles and not clause_names and not subjects and asks_single_value(masked):

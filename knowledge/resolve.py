@@ -147,6 +147,19 @@ def _local(store: ShippedStore, query: str, kind: Kind, value: str) -> Resolutio
     return None
 
 
+def _systematic(store: ShippedStore, query: str) -> CompoundRecord | None:
+    """The record for a reagent or building-block name the name parser reads: the shipped record with that
+    structure when there is one, else a new 'ech0_names' record."""
+    from knowledge.naming import name_to_smiles
+
+    if (smiles := name_to_smiles(query)) is None:
+        return None
+    key = smiles_inchikey(smiles)
+    if key and (record := store.by_inchikey(key, compute=False)) is not None:
+        return record
+    return CompoundRecord(source="ech0_names", source_id=normalize_name(query), name=query, smiles=smiles, inchikey=key)
+
+
 # PubChem CIDs and ChEMBL ids are not in the shipped sets: only the live sources or the compound DB know them.
 LIVE_ID_ADVICE = (
     "PubChem CIDs and ChEMBL ids are looked up in PubChem or ChEMBL, so they need the live data mode "
@@ -184,6 +197,9 @@ def resolve(store: ShippedStore, text: str) -> Resolution:
             return answer
         hint = answer.message
     if kind == "text":
+        # A reagent name ("4-bromoanisole") read offline by knowledge.naming, when no source knew it.
+        if (record := _systematic(store, query)) is not None:
+            return resolved(query, record, "systematic_name", 0.9)
         fuzzy = _fuzzy(store, query)
         if fuzzy.status != "not_found":
             return fuzzy

@@ -14,6 +14,7 @@ from knowledge.common.errors import Ech0Error
 from knowledge.compounds import CompoundStore
 from knowledge.embeddings import SentenceTransformerEmbedder
 from knowledge.index.base import VectorIndex
+from knowledge.naming import looks_systematic, name_to_smiles
 from knowledge.retrieve import Retriever
 from knowledge.sparse import Bm25Encoder
 from labs.runner import LabRunner
@@ -105,7 +106,8 @@ class _StoreNames:
         self._names |= {n for n in extra or [] if len(n) >= 4 and n[0].isalpha() and not any(c.isdigit() for c in n)}
 
     def is_name(self, phrase: str) -> bool:
-        return phrase in self._names
+        # a systematic name the offline parser reads ("4-bromoanisole", "Boc-piperazine") names a compound too
+        return phrase in self._names or (looks_systematic(phrase) and name_to_smiles(phrase) is not None)
 
     def all_names(self) -> list[str]:
         """Every name, for matching misspelt mentions."""

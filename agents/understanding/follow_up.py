@@ -23,7 +23,8 @@ _INSTEAD = re.compile(r"\binstead of\s+(.+?)\s*[?.!]*$", re.I)
 def _asks(plan: Plan) -> bool:
     """Whether a plan asks something itself: a step that is not background, or a conversation reply."""
     background = set(plan.background)
-    return plan.reply is not None or any(s.id not in background for s in plan.steps)
+    conversation = plan.conversation not in (None, "clarify")
+    return conversation or any(s.id not in background for s in plan.steps)
 
 
 def _try(plan_fn: PlanFn, text: str) -> Plan | None:

@@ -113,6 +113,8 @@ def find_spectra(text: str) -> Spectra | None:
         return None
     h, c = [], []
     markers = list(_NUCLEUS.finditer(text))
+    if not markers:
+        return None
     for marker, after in zip(markers, [*markers[1:], None], strict=True):
         # the shifts follow their nucleus up to the next one; multiplicities and integrals in parentheses go
         segment = re.sub(r"\([^)]*\)", " ", text[marker.end() : after.start() if after else len(text)])

@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from rapidfuzz import process
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import DamerauLevenshtein, Indel
 
 MIN_SIMILARITY = 0.84
+LONG_WORD_SIMILARITY = 0.8
 # Words the property and cue vocabulary needs beyond the exemplars'.
 DOMAIN_WORDS = (
     "molecular weight mass rotatable bonds accessibility synthetic lipinski compliant compliance violations formula "
@@ -24,6 +25,12 @@ DOMAIN_WORDS = (
     "hydrogen natural products classification pathway superclass structure reaction product coupling"
 )
 _WORD = re.compile(r"(?<![\w=/\\#@()\[\]*+])[A-Za-z][a-z]{4,}(?![\w=/\\#@()\[\]*+])")
+
+
+def _similarity(a: str, b: str, **_: object) -> float:
+    """The better of two edit measures: a swap ("wieght") is one Damerau edit, a dropped syllable ("rotable")
+    costs Indel less."""
+    return max(DamerauLevenshtein.normalized_similarity(a, b), Indel.normalized_similarity(a, b))
 
 
 @lru_cache(maxsize=4)
@@ -50,7 +57,9 @@ def correct_words(
         lower = word.lower()
         if lower in vocabulary or known(lower):
             return word
-        best = process.extract(lower, targets, scorer=Indel.normalized_similarity, limit=2, score_cutoff=MIN_SIMILARITY)
+        # one edit in a five-letter word is 0.8, a swap in a longer one ("wieght") 0.83 and up
+        cutoff = MIN_SIMILARITY if len(lower) <= 5 else LONG_WORD_SIMILARITY
+        best = process.extract(lower, targets, scorer=_similarity, limit=2, score_cutoff=cutoff)
         if not best or (len(best) > 1 and best[1][1] >= best[0][1]):
             return word  # nothing close, or two equally close words: leave it
         fixes.append((word, best[0][0]))

@@ -122,8 +122,13 @@ def test_names_stored_in_the_compound_db_are_planned_and_resolved(runtime):
     from knowledge.compound_models import CompoundEntry
 
     runtime.compound_db.upsert(
-        CompoundEntry(source="pubchem", source_id="2244", name="Aspirin", structure="CC(=O)Oc1ccccc1C(=O)O",
-                      synonyms=["Aspirin", "Acetylsalicylic acid", "50-78-2"])  # fmt: skip
+        CompoundEntry(
+            source="pubchem",
+            source_id="2244",
+            name="Aspirin",
+            structure="CC(=O)Oc1ccccc1C(=O)O",
+            synonyms=["Aspirin", "Acetylsalicylic acid", "50-78-2"],
+        )  # fmt: skip
     )
     runtime.__dict__.pop("backend", None)
     runtime.__dict__.pop("graph", None)

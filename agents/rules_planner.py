@@ -10,6 +10,7 @@ notes as not understood, unresolved or unsupported, with what would make it work
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 from typing import Protocol
 
@@ -81,7 +82,7 @@ def plan_request(request: str, names: CompoundNames, classifier: IntentClassifie
     if not smiles and not names_found:  # "… solubility of CCO": a bare structure is the only subject there is
         smiles = find_smiles(text, loose=True)
     reading = read(text, smiles + names_found, classifier)
-    if reading.conversation:
+    if reading.conversation and not find_intents(text, False).standalone:
         parts = [Part(text=c, intent=i.intent, score=round(i.score, 3), status="conversation")
                  for c, i in zip(reading.clauses, reading.intents, strict=True)]  # fmt: skip
         return Plan(steps=[], parts=parts, conversation=reading.conversation, reply=reply(reading.conversation, text))
@@ -161,8 +162,10 @@ _VOCABULARIES: dict[str, frozenset[str]] = {}
 def _domain_words(bank: IntentBank) -> frozenset[str]:
     key = bank.fingerprint()
     if key not in _VOCABULARIES:
-        exemplars = [text for _, text in bank.pairs()] + [spec.description for spec in bank.intents.values()]
-        _VOCABULARIES[key] = vocabulary_of([*exemplars, DOMAIN_WORDS])
+        # words used twice or more: the bank spells some words wrong on purpose, once each
+        counts = Counter(w for _, text in bank.pairs() for w in vocabulary_of([text]))
+        described = vocabulary_of([spec.description for spec in bank.intents.values()] + [DOMAIN_WORDS])
+        _VOCABULARIES[key] = frozenset(w for w, n in counts.items() if n >= 2) | described
     return _VOCABULARIES[key]
 
 
@@ -223,7 +226,9 @@ def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping
     if not clause_smiles and not clause_names and not subjects and asks_single_value(masked):
         loose = find_smiles(masked, loose=True)  # "… atoms in CCCCCC": a bare structure the strict finder skips
         draft.smiles.extend(s for s in loose if s not in draft.smiles)
-        subjects = loose
+        everything = [c for c in draft.names + draft.smiles if c not in draft.not_subjects]
+        # "How many chlorines and how many nitrogens are in clozapine?": the request's one molecule
+        subjects = loose or (everything if len(everything) == 1 else [])
     question = find_question(
         masked, [s for s in subjects if s in draft.smiles], [s for s in subjects if s in draft.names]
     )
@@ -285,7 +290,7 @@ def _semantic(part: Part, meaning: ClauseIntent, masked: str, subjects: list[str
         if calls.missing is None:
             draft.record_asked |= calls.record_only
             if calls.question is not None:
-                draft.questions.append(calls.question)
+                draft.questions += [calls.question, *more_questions(masked, calls.question)]
             for tool, args in calls.per_compound:
                 draft.semantic.append((tool, args, subjects))
             draft.intents.standalone.extend(calls.standalone)
@@ -308,8 +313,10 @@ def _asks_neighbours(draft: Draft) -> bool:
 
 
 def _is_reaction(clause: str, meaning: ClauseIntent) -> bool:
+    if _NAMED_REACTION.search(clause) or meaning.intent == "reaction":
+        return True
     if meaning.intent is not None:
-        return meaning.intent == "reaction"
+        return False
     return bool(_REACTION_CUE.search(clause)) and not re.search(r"\badverse\b|\ballerg\w*", clause, re.I)
 
 

@@ -67,7 +67,10 @@ def plan_intents(plan: Plan) -> set[str]:
     if plan.conversation:
         return {plan.conversation}
     background = set(plan.background)
-    intents = {TOOL_INTENT[s.tool] for s in plan.steps if s.id not in background and s.tool in TOOL_INTENT}
+    # a record looked up only for the SMILES it holds answers a property question
+    smiles_only = {a.step for a in plan.answers if a.field == "record.smiles"}
+    intents = {"property" if s.id in smiles_only else TOOL_INTENT[s.tool]
+               for s in plan.steps if s.id not in background and s.tool in TOOL_INTENT}  # fmt: skip
     for part in plan.parts:
         if part.status == "conversation" and part.intent:
             intents.add(part.intent)

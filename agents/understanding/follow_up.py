@@ -51,7 +51,8 @@ def _resolve(turn: str, base: str | None, plan_fn: PlanFn) -> str | None:
     """`turn` made self-contained against `base` (the last research turn, already self-contained); None for a
     conversation turn ("thanks!"), which is answered as it is and is no base for later turns."""
     plan = _try(plan_fn, turn)
-    if plan is not None and plan.conversation not in (None, "clarify") and not plan.compounds:
+    refers = _PRONOUNS.search(turn) is not None
+    if plan is not None and plan.conversation not in (None, "clarify") and not plan.compounds and not refers:
         return None  # (a turn too vague on its own may be a follow-up: it is read with the earlier ones)
     if base is None:
         return turn

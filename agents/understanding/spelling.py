@@ -55,8 +55,8 @@ def correct_words(
     def fix(match: re.Match) -> str:
         word = match.group(0)
         lower = word.lower()
-        if lower in vocabulary or known(lower):
-            return word
+        if lower in vocabulary or known(lower) or lower.rstrip("s") in vocabulary or lower[:-2] in vocabulary:
+            return word  # (plurals of vocabulary words stand too)
         # one edit in a five-letter word is 0.8, a swap in a longer one ("wieght") 0.83 and up
         cutoff = MIN_SIMILARITY if len(lower) <= 5 else LONG_WORD_SIMILARITY
         best = process.extract(lower, targets, scorer=_similarity, limit=2, score_cutoff=cutoff)

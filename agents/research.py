@@ -158,6 +158,18 @@ class Research:
             ],
         }
 
+    def conversation_of(self, run_id: str) -> list[str]:
+        """The user turns of a run's conversation, oldest first (its history, then its request): what a follow-up
+        of that run is read with. `run_id` "last" is the most recent run."""
+        if run_id == "last":
+            recent = self.runs.list_runs(limit=1)
+            if not recent:
+                raise RunNotFoundError("no run yet: ask a question first, then follow up with --after last")
+            run_id = recent[0]["run_id"]
+        request = self._request_of(run_id)
+        values = self.graph.get_state(_config(run_id)).values or {}
+        return [*values.get("history", []), request]
+
     def _request_of(self, run_id: str) -> str:
         status = self.runs.status(run_id)
         if status is not None:

@@ -68,6 +68,9 @@ def ask(
     max_replans: int | None = typer.Option(
         None, "--max-replans", min=0, max=5, help="times reflect may re-plan failed steps (default: llm.max_replans)"
     ),
+    after: str | None = typer.Option(
+        None, "--after", help="a follow-up of this run ('last' for the latest): \"and for ibuprofen?\" reads with it"
+    ),
 ) -> None:
     """Answer a research request with a cited report (or a whole batch of them with --batch/--out)."""
     context = _run_context(approval, max_replans)
@@ -87,7 +90,11 @@ def ask(
     if request is None:
         raise Ech0Error('no request: ech0 ask "QUESTION" or ech0 ask --batch IN.jsonl --out OUT.jsonl')
     with open_runtime() as rt, loading("researching (a first request loads the models: up to a minute)", plain=False):
-        result = _ask_with_progress(rt, request, context) if stream else rt.research.ask(request, context=context)
+        history = rt.research.conversation_of(after) if after else None
+        if stream:
+            result = _ask_with_progress(rt, request, context, history)
+        else:
+            result = rt.research.ask(request, context=context, history=history)
     if as_json:
         print_json(result)
     else:
@@ -107,11 +114,11 @@ def _run_context(approval: str | None, max_replans: int | None):
     return RunContext(approval=approval, max_replans=max_replans)
 
 
-def _ask_with_progress(rt, request: str, context=None) -> dict[str, Any]:
+def _ask_with_progress(rt, request: str, context=None, history: list[str] | None = None) -> dict[str, Any]:
     """Run a request, printing its plan and each finished step on stderr as they happen."""
     err = console(stderr=True)
     result: dict[str, Any] = {}
-    for event in rt.research.stream(request, context=context):
+    for event in rt.research.stream(request, context=context, history=history):
         if event["event"] == "plan":
             steps = ", ".join(f"{s['id']} {s['tool']}" for s in event["steps"]) or "no tool calls"
             err.print(f"[bold]plan[/bold] {steps}")

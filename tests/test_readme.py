@@ -57,6 +57,8 @@ NOT_RUN = {
     "ech0 finetune sft": "LoRA training of SmolLM2-135M, minutes on CPU; tests/finetune/test_sft.py trains one",
     "ech0 finetune distill": "a 72B teacher served by vLLM and a 14B student: GPU hosts",
     "ech0 finetune demo": "trains a teacher and two students: minutes on CPU",
+    "ech0 eval planner --split": "plans 413 requests and answers ~300 (minutes); "
+    "tests/evals/test_understanding_eval.py grades plans and answers of the set's own cases",
 }
 
 # --- placeholders --------------------------------------------------------------------------------------------

@@ -126,6 +126,11 @@ class ClauseRoute:
     unknown_compound: str | None = None
 
 
+def asks_literature(text: str) -> bool:
+    """Whether the text names the literature ("papers", "studies", "evidence", "what does the literature say")."""
+    return bool(_STRONG_LITERATURE_CUES.search(text))
+
+
 def asks_record(clause: str) -> bool:
     return bool(_RECORD_CUES.search(clause))
 

@@ -14,7 +14,15 @@ from collections import Counter
 from dataclasses import replace
 from typing import Protocol
 
-from agents.clause_cues import asks_properties, asks_record, is_instruction, literature_text, refers_back, route_clause
+from agents.clause_cues import (
+    asks_literature,
+    asks_properties,
+    asks_record,
+    is_instruction,
+    literature_text,
+    refers_back,
+    route_clause,
+)
 from agents.intents import find_intents
 from agents.mentions import common_words, find_identifiers, find_names, find_names_fuzzy, find_smiles, remove_terms
 from agents.plan_builder import Draft, build_plan
@@ -29,6 +37,7 @@ from agents.understanding.spelling import DOMAIN_WORDS, correct_words, vocabular
 from agents.understanding.steps import semantic_calls
 from agents.understanding.unresolved import unknown_drug_names, unresolved_hint
 from knowledge.common.errors import CompoundNotFoundError, Ech0Error
+from knowledge.naming import looks_systematic
 
 
 class EmptyRequestError(Ech0Error):
@@ -50,9 +59,21 @@ _REACTION_CUE = re.compile(
 _NAMED_REACTION = re.compile(
     r"\b(suzuki(?:[- ]miyaura)?|buchwald(?:[- ]hartwig)?|sonogashira|heck|wittig|grignard|diels[- ]alder|cuaac|"
     r"click|reductive amination|amide coupling|esterification|snar|boc deprotection|ester hydrolysis|"
-    r"saponification|sulfonamide formation|urea formation|n-alkylation|alkylation|hydrogenolysis|nitro reduction)\b",
+    r"saponification|sulfonamide formation|urea formation|n-alkylation|alkylation|hydrogenolysis|nitro reduction|"
+    r"urea|sulfonamide|triazole|carbamate)\b",
     re.I,
 )
+# Reagents, catalysts and solvents a chemist names beside the reactants ("with TFA in DCM", "K2CO3, MeCN"):
+# conditions, not reactants.
+_REAGENTS = frozenset((
+    "tfa", "hcl", "k2co3", "cs2co3", "na2co3", "nahco3", "nah", "naoh", "koh", "lioh", "et3n", "tea", "dipea", "diea",
+    "dmap", "edc", "edci", "hobt", "hoat", "hatu", "hbtu", "pybop", "dcc", "dic", "t3p", "pd(pph3)4", "pd2(dba)3",
+    "pd(dppf)cl2", "pd(oac)2", "xphos", "sphos", "binap", "ruphos", "cui", "cuso4", "sodium ascorbate", "nabh4",
+    "nabh3cn", "nabh(oac)3", "lialh4", "dibal", "h2", "pd/c", "tbaf", "dcm", "dichloromethane", "dmf", "dmso", "thf",
+    "mecn", "acetonitrile", "dioxane", "water", "etoac", "ethyl acetate", "dme", "nmp", "dce", "chloroform",
+    "diethyl ether", "trifluoroacetic acid", "triethylamine", "diisopropylethylamine", "potassium carbonate",
+    "cesium carbonate", "sodium hydride", "sodium hydroxide", "lithium hydroxide",
+))  # fmt: skip
 _ABOUT_HITS = re.compile(r"\b(?:they|them|their|those|these)\b", re.I)
 _PRONOUN = re.compile(r"\b(?:its|their)\b", re.I)
 TOOL_INTENTS = {"similarity", "toxicity", "admet", "natural_product", "compound_record", "property", "structure",
@@ -82,7 +103,8 @@ def plan_request(request: str, names: CompoundNames, classifier: IntentClassifie
     if not smiles and not names_found:  # "… solubility of CCO": a bare structure is the only subject there is
         smiles = find_smiles(text, loose=True)
     reading = read(text, smiles + names_found, classifier)
-    if reading.conversation and not find_intents(text, False).standalone:
+    # a request that names the literature, or a model to train, is searched or planned whatever its topic
+    if reading.conversation and not find_intents(text, False).standalone and not asks_literature(text):
         parts = [Part(text=c, intent=i.intent, score=round(i.score, 3), status="conversation")
                  for c, i in zip(reading.clauses, reading.intents, strict=True)]  # fmt: skip
         return Plan(steps=[], parts=parts, conversation=reading.conversation, reply=reply(reading.conversation, text))
@@ -152,7 +174,8 @@ def _spelled_out(text: str, names: CompoundNames, bank: IntentBank) -> tuple[str
             text = re.sub(rf"\b{re.escape(mention.mention)}\b", mention.name, text, count=1)
             notes.append(f"Read “{mention.mention}” as {mention.name} (name similarity {mention.score:.2f})")
     stop = common_words()
-    text, _ = correct_words(text, _domain_words(bank), lambda w: w in stop or names.is_name(w))
+    # chemical words (bromide, azide, chloro) stand as written: "bromide" is not a misspelt "bromine"
+    text, _ = correct_words(text, _domain_words(bank), lambda w: w in stop or looks_systematic(w) or names.is_name(w))
     return text, notes
 
 
@@ -229,6 +252,13 @@ def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping
         everything = [c for c in draft.names + draft.smiles if c not in draft.not_subjects]
         # "How many chlorines and how many nitrogens are in clozapine?": the request's one molecule
         subjects = loose or (everything if len(everything) == 1 else [])
+    if _is_reaction(clause, meaning) and (reactants := _reactants(clause, clause_names + clause_smiles)):
+        named = _NAMED_REACTION.search(clause)
+        draft.not_subjects |= set(clause_names + clause_smiles)
+        draft.data_calls.append(
+            ("predict_reaction", {"reactants": reactants, "reaction": named.group(1) if named else None})
+        )
+        return part
     question = find_question(
         masked, [s for s in subjects if s in draft.smiles], [s for s in subjects if s in draft.names]
     )
@@ -236,13 +266,6 @@ def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping
         asked = [question, *more_questions(masked, question)]
         others = [s for s in subjects if s != question.subject] if question.kind != "atom_mapping" else []
         draft.questions += asked + [replace(q, subject=s) for s in others for q in asked]
-        return part
-    if _is_reaction(clause, meaning) and (reactants := _in_order(clause, clause_names + clause_smiles)):
-        named = _NAMED_REACTION.search(clause)
-        draft.not_subjects |= set(reactants)
-        draft.data_calls.append(
-            ("predict_reaction", {"reactants": reactants, "reaction": named.group(1) if named else None})
-        )
         return part
     route = route_clause(masked, clause_names, bool(draft.names or draft.smiles))
     draft.record_asked |= route.record
@@ -310,6 +333,11 @@ def _asks_neighbours(draft: Draft) -> bool:
         tool == "similarity_search"
         for tool, _ in find_intents(" ".join(p.text for p in draft.parts), True).per_compound
     )
+
+
+def _reactants(clause: str, mentions: list[str]) -> list[str]:
+    """The clause's molecules in order of mention, without the reagents and solvents named beside them."""
+    return [m for m in _in_order(clause, mentions) if m.lower() not in _REAGENTS]
 
 
 def _is_reaction(clause: str, meaning: ClauseIntent) -> bool:

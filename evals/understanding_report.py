@@ -11,6 +11,15 @@ def _pct(score: dict[str, Any] | None) -> str:
     return f"{score['rate']:.1%} ({score['n']})"
 
 
+def _overlap(found: dict[str, Any] | None) -> str:
+    if not found:
+        return ""
+    return (
+        f"overlap with the exemplar bank: {len(found['exact'])} exact, {len(found['near_duplicates'])} near duplicates "
+        f"(cosine ≥ 0.95); closest request cosine {found['max_cosine']}, median {found['median_cosine']}"
+    )
+
+
 def render(result: dict[str, Any], misses: int = 25) -> str:
     lines = [
         f"paraphrase set, {result['split']} split: {result['n']} requests "
@@ -18,6 +27,7 @@ def render(result: dict[str, Any], misses: int = 25) -> str:
         f"plan accuracy {result['plan_accuracy']:.1%}, intent accuracy {result['intent_accuracy']:.1%}"
         + (f", answer accuracy {result['answer_accuracy']:.1%}" if result.get("answer_accuracy") is not None else ""),
         f"plan latency p50 {result['plan_latency_ms']['p50']} ms, p95 {result['plan_latency_ms']['p95']} ms",
+        _overlap(result.get("bank_overlap")),
         "",
         f"{'intent':<18} {'intent':>14} {'slots':>14} {'answer':>14}",
     ]

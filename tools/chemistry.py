@@ -7,8 +7,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from knowledge.common.errors import CompoundNotFoundError
-from knowledge.common.mol import to_mol
+from knowledge.common.mol import try_mol
 from labs.chemistry.properties import PROPERTIES
+from tools.common import local_structure
 from tools.registry import ToolContext, register_tool
 
 
@@ -28,10 +29,12 @@ class ComputePropertiesArgs(BaseModel):
 def compute_properties(ctx: ToolContext, compound: str, names: list[str] | None = None) -> dict[str, Any]:
     try:
         record = ctx.compounds.resolve(compound)
-        smiles, record_key, label = record.smiles, record.key, record.label
+        # a structure written out is computed as written (a zwitterion stays one), under its record's name
+        smiles = compound if try_mol(compound) is not None else record.smiles
+        record_key, label = record.key, record.label
     except CompoundNotFoundError:
-        to_mol(compound)  # not a known compound: it must be a valid SMILES, else InvalidSmilesError says so
-        smiles, record_key, label = compound, None, compound
+        # not a known compound: a SMILES or an InChI (converted locally), else InvalidSmilesError says so
+        smiles, record_key, label = local_structure(compound), None, compound
     params: dict[str, Any] = {"smiles": smiles}
     if names:
         params["names"] = names

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from knowledge.common.errors import CompoundNotFoundError, Ech0Error
-from knowledge.common.mol import to_mol
+from knowledge.common.mol import canonical_smiles, parse_structure, to_mol
 from tools.registry import ToolContext
 
 
@@ -37,6 +37,17 @@ def structure_of(ctx: ToolContext, compound: str) -> Structure:
     try:
         record = ctx.compounds.resolve(compound)
     except CompoundNotFoundError:
+        if compound.strip().startswith("InChI="):
+            return Structure(local_structure(compound), compound, None)
         to_mol(compound)  # neither a name nor a structure: InvalidSmilesError names the input
         raise
     return Structure(record.smiles, record.label, record.key)
+
+
+def local_structure(text: str) -> str:
+    """The SMILES of a structure written as a SMILES or an InChI, converted here: no store or network needed.
+    Raises InvalidSmilesError (or InvalidStructureError for a broken InChI) naming the input."""
+    if text.strip().startswith("InChI="):
+        return canonical_smiles(parse_structure(text))
+    to_mol(text)
+    return text

@@ -106,7 +106,8 @@ def planner(
 
 
 def _paraphrase(split: str, answers: bool, as_json: bool) -> None:
-    from evals.understanding import SPLITS, evaluate, load_cases
+    from agents.understanding.bank import shipped_bank
+    from evals.understanding import SPLITS, evaluate, load_cases, overlap
     from evals.understanding_report import render
     from knowledge.common.errors import Ech0Error
 
@@ -120,6 +121,8 @@ def _paraphrase(split: str, answers: bool, as_json: bool) -> None:
         with progress_bar(f"evaluating the {split} split") as progress:
             task = progress.add_task("eval", total=len(cases))
             result = evaluate(cases, plan, resolve, ask, lambda n: progress.advance(task, n))
+        bank = [text for _, text in shipped_bank().pairs()]
+        result["bank_overlap"] = overlap(cases, bank, rt.embedder.embed_documents)
     result = {"split": split, "backend": rt.backend.name, "understanding": rt.settings.llm.understanding, **result}
     if as_json:
         print_json(result)

@@ -124,6 +124,8 @@ def _paraphrase(split: str, answers: bool, as_json: bool) -> None:
         bank = [text for _, text in shipped_bank().pairs()]
         result["bank_overlap"] = overlap(cases, bank, rt.embedder.embed_documents)
     result = {"split": split, "backend": rt.backend.name, "understanding": rt.settings.llm.understanding, **result}
+    if split == "sealed":
+        result["misses"] = [{"id": m["id"]} for m in result["misses"]]  # ids only: the sealed cases are not read
     if as_json:
         print_json(result)
         return

@@ -147,9 +147,9 @@ def test_a_client_leaving_mid_stream_does_not_stop_the_run(live_url, tokens, run
 
     real = Research.ask
 
-    def slow_ask(research, request, run_id=None):  # longer than the wait before the stream starts
+    def slow_ask(research, request, run_id=None, **options):  # longer than the wait before the stream starts
         time.sleep(chat.FIRST_BYTES_WAIT_S + 0.5)
-        return real(research, request, run_id)
+        return real(research, request, run_id, **options)
 
     monkeypatch.setattr(Research, "ask", slow_ask)
     body = {

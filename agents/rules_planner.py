@@ -97,7 +97,7 @@ def plan_request(request: str, names: CompoundNames, classifier: IntentClassifie
     names_found = find_names(mask_element_words(remove_terms(text, smiles + identifiers)), names.is_name)
     # drug-shaped names nobody knows ("sotorasib") are planned as given: the resolver says what it finds (live
     # mode may look them up), and the plan notes them
-    unknown = [n for n in unknown_drug_names(remove_terms(text, smiles + identifiers), names.is_name)]
+    unknown = unknown_drug_names(remove_terms(text, smiles + identifiers), names.is_name)
     names_found = _in_order(text, _unlabelled(text, names_found, smiles) + identifiers + unknown)
     names = _AlsoNamed(names, unknown)
     if not smiles and not names_found:  # "… solubility of CCO": a bare structure is the only subject there is

@@ -140,6 +140,11 @@ def asks_single_value(clause: str) -> bool:
     return find_question(clause, ["?"], []) is not None
 
 
+def asks_mapping(clause: str) -> bool:
+    """Whether a clause asks for an atom mapping ("Map the atoms from SMILES 1 to SMILES 2")."""
+    return bool(_MAPPING.search(clause))
+
+
 def find_mapping(text: str, smiles: list[str]) -> Question | None:
     """An atom-mapping question anywhere in the request: its first two structures are the two writings."""
     if len(smiles) >= 2 and _MAPPING.search(text):

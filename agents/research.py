@@ -199,11 +199,15 @@ class Research:
                 "notes": [],
             }
         report = state["report"]
-        self.runs.set_status(run_id, request, "done")
+        lost = _lost(state)
+        # a run that lost a requested part (a failed step, a clause nothing could serve) is partial, never done
+        status = "partial" if lost else "done"
+        self.runs.set_status(run_id, request, status, {"lost": lost} if lost else None)
         return {
             "run_id": run_id,
             "request": request,
-            "status": "done",
+            "status": status,
+            "lost": lost,
             "answer": report.get("answer"),
             "report_markdown": report["report_markdown"],
             "claims": [
@@ -215,6 +219,18 @@ class Research:
             # each clause of the request: what it was read as, and for one not planned, why and what would help
             "parts": report.get("parts", []),
         }
+
+
+def _lost(state: dict[str, Any]) -> list[str]:
+    """What the run was asked and did not deliver: failed steps (a re-plan's retry replaces the step it
+    retried; a step a person declined is not lost) and clauses not planned, each with its reason."""
+    superseded = set(state.get("superseded", []))
+    lost = [f"step {r['step_id']} ({r['tool']}) failed: {r['error']}" for r in state.get("results", [])
+            if not r["ok"] and not r.get("rejected") and r["step_id"] not in superseded]  # fmt: skip
+    parts = state.get("report", {}).get("parts") or []
+    lost += [f"“{p['text']}” was {p['status'].replace('_', ' ')}: {p['hint']}" for p in parts
+             if p.get("status") in ("not_understood", "unresolved", "unsupported")]  # fmt: skip
+    return lost
 
 
 def _input(run_id: str, request: str, history: list[str] | None) -> dict[str, Any]:

@@ -27,7 +27,14 @@ from agents.intents import find_intents
 from agents.mentions import common_words, find_identifiers, find_names, find_names_fuzzy, find_smiles, remove_terms
 from agents.plan_builder import Draft, build_plan
 from agents.plan_models import Plan
-from agents.questions import asks_single_value, find_mapping, find_question, mask_element_words, more_questions
+from agents.questions import (
+    asks_mapping,
+    asks_single_value,
+    find_mapping,
+    find_question,
+    mask_element_words,
+    more_questions,
+)
 from agents.understanding.bank import CONVERSATION, IntentBank, shipped_bank
 from agents.understanding.classifier import IntentClassifier
 from agents.understanding.conversation import reply
@@ -238,7 +245,7 @@ def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping
     if is_instruction(masked) and not clause_smiles and not find_names(masked, names.is_name):
         part.status = "instruction"
         return part
-    if has_mapping and (clause_smiles or asks_single_value(masked)):
+    if has_mapping and (clause_smiles or asks_single_value(masked) or asks_mapping(masked)):
         return part  # the mapping's structures and its instructions
     if draft.data_calls and not clause_smiles and meaning.intent not in TOOL_INTENTS | {"literature"}:
         return part  # the table or the spectra this clause introduces ("Free–Wilson please. Data:")

@@ -41,6 +41,7 @@ from server.api import (
     health,
     keys,
     labs,
+    log_redaction,
     models,
     research,
     schedules,
@@ -66,6 +67,7 @@ DESCRIPTION = (
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """The app over `runtime` (built from `settings` when not given; then the app closes it on shutdown)."""
     settings = settings or (runtime.settings if runtime is not None else current_settings())
+    log_redaction.install()  # before the first request can be logged
     owns_runtime = runtime is None
     runtime = runtime or build_runtime(settings)
     server = settings.server

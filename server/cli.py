@@ -29,6 +29,10 @@ from server.commands import (
 )
 from server.commands.common import console, loading, open_runtime, print_json
 
+# typer parses with the click it bundles, whose exceptions derive from typer's own, not from click's: catch both.
+_CLICK_ERRORS = (click.ClickException, typer.exceptions.TyperException)
+_ABORTS = (click.exceptions.Abort, typer.exceptions.Abort)
+
 app = typer.Typer(
     name="ech0",
     help="ECH0: research orchestrator for drug discovery — cited literature answers and RDKit chemistry.",
@@ -86,6 +90,9 @@ def ask(
             else f"{summary['answered']} answered, {summary['failed']} failed, {summary['skipped']} already in {out}",
             err=not as_json,
         )
+        if summary["failed"]:  # a batch that lost rows is not a success: scripts and CI see it
+            tried = summary["answered"] + summary["failed"]
+            raise Ech0Error(f"{summary['failed']} of {tried} requests failed: their rows in {out} carry the error")
         return
     if request is None:
         raise Ech0Error('no request: ech0 ask "QUESTION" or ech0 ask --batch IN.jsonl --out OUT.jsonl')
@@ -101,6 +108,10 @@ def ask(
         from rich.markdown import Markdown
 
         console().print(Markdown(result["report_markdown"]))
+    if result.get("status") == "partial":  # the report says what was lost; the exit code says it to scripts
+        lost = result["lost"]
+        more = f" (and {len(lost) - 1} more, in the report's notes)" if len(lost) > 1 else ""
+        raise Ech0Error(f"the answer lost a requested part: {lost[0]}{more}")
 
 
 def _run_context(approval: str | None, max_replans: int | None):
@@ -167,10 +178,13 @@ def main(argv: list[str] | None = None) -> int:
     except Ech0Error as exc:
         typer.echo(f"error: {exc}", err=True)
         return 1
-    except click.ClickException as exc:
-        exc.show()
+    except _CLICK_ERRORS as exc:
+        # one line and where to look, never a traceback: "error: No such option: --bogus (see `ech0 ask --help`)"
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None and exc.exit_code == 2 else ""
+        typer.echo(f"error: {exc.format_message()}{hint}", err=True)
         return exc.exit_code
-    except click.exceptions.Abort:
+    except _ABORTS:
         typer.echo("aborted", err=True)
         return 130
     return result if isinstance(result, int) else 0

@@ -69,6 +69,9 @@ def test_failed_step_is_reported_not_fatal(runtime, monkeypatch):
     assert any("search for 'metformin and cancer' failed" in n for n in result["notes"])
     assert any(c["kind"] == "experiment" for c in result["citations"])
     assert not [c for c in result["citations"] if c["kind"] == "document"]
+    # the run lost its literature: partial, never done, and the run store says so too
+    assert result["status"] == "partial" and "literature_search" in result["lost"][0]
+    assert runtime.runs.status(result["run_id"])["status"] == "partial"
 
 
 def test_missing_index_stops_the_run_with_the_fix(runtime, monkeypatch):

@@ -47,8 +47,10 @@ def test_ask_batch_writes_one_row_per_request_and_resumes(env, tmp_path, capsys)
     ]
     requests.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     out = tmp_path / "out.jsonl"
-    assert main(["ask", "--batch", str(requests), "--out", str(out), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"answered": 2, "failed": 1, "skipped": 0}
+    assert main(["ask", "--batch", str(requests), "--out", str(out), "--json"]) == 1  # a row failed
+    printed = capsys.readouterr()
+    assert json.loads(printed.out) == {"answered": 2, "failed": 1, "skipped": 0}
+    assert printed.err.endswith(f"\nerror: 1 of 3 requests failed: their rows in {out} carry the error\n")
     results = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
     assert results["a"]["answer"] == 2 and results["b"]["answer"] == 1
     assert {"id", "answer", "report_markdown", "claims", "citations", "run_id"} <= set(results["a"])
@@ -206,3 +208,10 @@ def test_compounds_resolve(env, capsys):
     assert out["status"] == "resolved" and out["method"] == "fuzzy_name" and out["match"]["key"] == "drugcentral:1725"
     assert main(["compounds", "resolve", "CHEMBL1431"]) == 1
     assert "ChEMBL" in capsys.readouterr().err
+
+
+def test_a_run_that_lost_a_part_prints_its_report_and_exits_non_zero(env, capsys):
+    assert main(["ask", "What is the logP of caffeine? Also, make it better."]) == 1
+    printed = capsys.readouterr()
+    assert "-1.03" in printed.out  # the part that was answered is still reported
+    assert printed.err.strip().splitlines()[-1].startswith("error: the answer lost a requested part: “make it better.”")

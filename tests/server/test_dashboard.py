@@ -91,6 +91,7 @@ def test_lineage_links_each_citation_to_the_step_that_produced_it():
 def test_schedules_evals_and_compound_pages(client, tokens, runtime):
     from evals.harness import SuiteContext, run_suite
     from evals.suites import DEV_SUITES
+
     run = bearer(tokens["run"])
     body = {"name": "dash", "program": "Metformin", "every": "1h", "questions": ["What is the logP of metformin?"]}
     assert client.post("/v1/schedules", json=body, headers=run).status_code == 201

@@ -238,7 +238,7 @@ def _in_order(clause: str, mentions: list[str]) -> list[str]:
     return sorted(mentions, key=lambda m: lower.find(m.lower()) if m.lower() in lower else len(lower))
 
 
-def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping: bool, unknown: list[str]) -> Part:
+def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping: bool, vague: list[str]) -> Part:
     part = Part(text=clause, intent=meaning.intent, score=round(meaning.score, 3) if meaning.intent else None)
     clause_smiles = [s for s in draft.smiles if s in clause]
     masked = remove_terms(clause, clause_smiles)
@@ -289,7 +289,7 @@ def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping
         return part  # cue words: the request-level intents and properties cover it
     per_compound = meaning.intent is None or meaning.intent in TOOL_INTENTS - {"train_model"}
     if route.unknown_compound and not clause_names and not clause_smiles and per_compound:
-        unknown.append(route.unknown_compound)
+        vague.append(route.unknown_compound)
         part.status, part.hint = "unresolved", unresolved_hint(route.unknown_compound)
         return part
     if _ABOUT_HITS.search(clause) and not clause_names and not clause_smiles and _asks_neighbours(draft):

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from agents.plan_models import Plan
+from knowledge.common.errors import Ech0Error
 
 PlanFn = Callable[[str], Plan]
 _PRONOUNS = re.compile(r"\b(?:its|their|it|them|that one|this one|that compound|this compound|the same one)\b", re.I)
@@ -30,7 +31,7 @@ def _asks(plan: Plan) -> bool:
 def _try(plan_fn: PlanFn, text: str) -> Plan | None:
     try:
         return plan_fn(text)
-    except Exception:  # noqa: BLE001 — a turn the planner refuses is not a base for a follow-up
+    except Ech0Error:  # a turn the planner refuses (a broken SMILES, an unknown compound) is no base
         return None
 
 

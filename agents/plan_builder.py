@@ -29,6 +29,10 @@ class Draft:
     record_asked: bool = False  # targets, indications, identifiers: the record lookups answer the request
     not_subjects: set[str] = field(default_factory=set)  # reactants and series members: inputs, not subjects
 
+    def subjects(self) -> list[str]:
+        """The molecules the request asks about: every one named or drawn, less the inputs of data calls."""
+        return [c for c in self.names + self.smiles if c not in self.not_subjects]
+
 
 def build_plan(draft: Draft, answer_text: str) -> Plan:
     steps: list[PlanStep] = []
@@ -38,7 +42,7 @@ def build_plan(draft: Draft, answer_text: str) -> Plan:
         steps.append(PlanStep(id=f"s{len(steps) + 1}", tool=tool, args=args, purpose=purpose))
         return steps[-1].id
 
-    compounds = [c for c in draft.names + draft.smiles if c not in draft.not_subjects]
+    compounds = draft.subjects()
     lookups = {name: add("compound_lookup", {"query": name}, f"record of {name} in the compound store")
                for name in draft.names if name not in draft.not_subjects}  # fmt: skip
     # Steps added for context rather than asked for: every named compound's record and properties

@@ -229,7 +229,7 @@ def _subjects(clause: str, draft: Draft, clause_smiles: list[str], clause_names:
     """What a clause is about: the molecules it names, else (for "it", "its", "the molecule") the request's."""
     if clause_smiles or clause_names:
         return [c for c in clause_names + clause_smiles if c not in draft.not_subjects]
-    everything = [c for c in draft.names + draft.smiles if c not in draft.not_subjects]
+    everything = draft.subjects()
     return everything if refers_back(clause) and len(everything) == 1 else []
 
 
@@ -256,7 +256,7 @@ def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping
     if not clause_smiles and not clause_names and not subjects and asks_single_value(masked):
         loose = find_smiles(masked, loose=True)  # "… atoms in CCCCCC": a bare structure the strict finder skips
         draft.smiles.extend(s for s in loose if s not in draft.smiles)
-        everything = [c for c in draft.names + draft.smiles if c not in draft.not_subjects]
+        everything = draft.subjects()
         # "How many chlorines and how many nitrogens are in clozapine?": the request's one molecule
         subjects = loose or (everything if len(everything) == 1 else [])
     if _is_reaction(clause, meaning) and (reactants := _reactants(clause, clause_names + clause_smiles)):
@@ -296,7 +296,7 @@ def _read_clause(clause, meaning: ClauseIntent, draft: Draft, names, has_mapping
         part.served_as = ["similarity"]  # "… list their targets": the neighbours' records carry them
         return part
     if not subjects:  # a clause that names nothing asks about the request's one molecule, if it has one
-        everything = [c for c in draft.names + draft.smiles if c not in draft.not_subjects]
+        everything = draft.subjects()
         subjects = everything if len(everything) == 1 or refers_back(clause) else []
     return _semantic(part, meaning, masked, subjects, draft)
 

@@ -22,8 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agents.plan_models import Plan
 from agents.understanding.layer import TOOL_INTENT
-from knowledge.common.errors import Ech0Error
-from knowledge.common.mol import canonical_smiles, try_mol
+from knowledge.common.errors import CompoundNotFoundError, Ech0Error
+from knowledge.common.mol import canonical_smiles, inchikey, try_mol
+from knowledge.compounds import CompoundStore
+from knowledge.standardize import smiles_inchikey
 
 SET_DIR = Path(__file__).parent / "data" / "understanding"
 SPLITS = {"dev": SET_DIR / "paraphrase_dev.jsonl", "sealed": SET_DIR / "paraphrase_sealed.jsonl"}
@@ -54,6 +56,21 @@ class Case(BaseModel):
     history: list[str] = Field(default_factory=list)
     parts: list[CasePart]
     unresolved: list[str] = Field(default_factory=list)
+
+
+def inchikey_resolver(compounds: CompoundStore) -> Resolve:
+    """Mentions and step arguments to InChIKeys, offline: a structure by RDKit, a name through the store."""
+
+    def resolve(text: str) -> str | None:
+        if (mol := try_mol(text)) is not None:
+            return inchikey(mol)
+        try:
+            record = compounds.resolve(text)
+        except CompoundNotFoundError:
+            return None
+        return record.inchikey or smiles_inchikey(record.smiles)
+
+    return resolve
 
 
 def load_cases(path: Path) -> list[Case]:

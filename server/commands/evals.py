@@ -135,9 +135,7 @@ def _paraphrase(split: str, answers: bool, as_json: bool) -> None:
 def _probe(rt):
     """Plan a case as `ech0 ask` would (a follow-up read with its history), and resolve a mention offline."""
     from agents.understanding.follow_up import contextualize
-    from knowledge.common.errors import CompoundNotFoundError
-    from knowledge.common.mol import inchikey, try_mol
-    from knowledge.standardize import smiles_inchikey
+    from evals.understanding import inchikey_resolver
 
     def plan(case):
         backend = rt.backend
@@ -145,16 +143,7 @@ def _probe(rt):
         request = contextualize(case.request, case.history, rules.plan) if case.history else case.request
         return backend.plan(request)
 
-    def resolve(text: str) -> str | None:
-        if (mol := try_mol(text)) is not None:
-            return inchikey(mol)
-        try:
-            record = rt.compounds.resolve(text)
-        except CompoundNotFoundError:
-            return None
-        return record.inchikey or smiles_inchikey(record.smiles)
-
-    return plan, resolve
+    return plan, inchikey_resolver(rt.compounds)
 
 
 def _eval_retriever(rt, corpus: Path):

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from agents.plan_models import AnswerSpec, Plan, PlanStep
-from evals.understanding import SPLITS, answer_ok, evaluate, load_cases, plan_intents, slots_ok
+from evals.understanding import (
+    SPLITS,
+    answer_ok,
+    evaluate,
+    inchikey_resolver,
+    load_cases,
+    plan_intents,
+    slots_ok,
+)
 
 
 def _step(i, tool, **args):
@@ -46,15 +54,7 @@ def test_the_set_grades_a_right_and_a_wrong_plan(runtime):
     right = runtime.backend.plan(case.request)
     wrong = runtime.backend.plan("What is the logP of caffeine?")
 
-    def resolve(text):
-        from knowledge.standardize import smiles_inchikey
-
-        try:
-            record = runtime.compounds.resolve(text)
-        except Exception:  # noqa: BLE001 — an unknown mention resolves to nothing
-            return None
-        return record.inchikey or smiles_inchikey(record.smiles)
-
+    resolve = inchikey_resolver(runtime.compounds)
     assert slots_ok(part, right, resolve) and not slots_ok(part, wrong, resolve)
     result = evaluate([case], lambda c: right, resolve, ask=lambda c: runtime.research.ask(c.request)["answer"])
     assert result["plan_accuracy"] == 1.0 and result["answer_accuracy"] == 1.0
